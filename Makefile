@@ -1,0 +1,50 @@
+# llcast — see README.md. `make run` streams the test source (or your camera)
+# and prints where to watch; `make test` runs every test, browser included.
+
+GO        ?= go
+VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS   := -X main.version=$(VERSION)
+HLSJS     := player/assets/vendor/hls.min.js
+DATA      ?= data
+LISTEN    ?= :8080
+
+.PHONY: all build run test lint bench e2e assets clean
+
+all: build
+
+# hls.js comes from npm, pinned by player/package-lock.json; the build copies
+# its browser bundle into the embedded assets.
+player/node_modules/hls.js/dist/hls.min.js: player/package.json player/package-lock.json
+	cd player && npm ci --no-audit --no-fund
+	touch $@
+
+$(HLSJS): player/node_modules/hls.js/dist/hls.min.js
+	mkdir -p $(dir $@)
+	cp $< $@
+
+assets: $(HLSJS)
+
+build: assets
+	$(GO) build -ldflags '$(LDFLAGS)' -o bin/llcast ./cmd/llcast
+
+run: build
+	./bin/llcast serve --data $(DATA) --listen $(LISTEN)
+
+test: assets
+	$(GO) vet ./...
+	$(GO) test -race -count=1 -timeout 30m ./...
+
+# Only the end-to-end tests (real server, gohlslib client, ffmpeg, Chromium).
+e2e: assets
+	$(GO) test -race -count=1 -run 'E2E' -v ./cmd/...
+
+lint:
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go'); echo 'run gofmt -w'; exit 1)
+	$(GO) vet ./...
+	$(GO) mod tidy -diff
+
+bench: build
+	$(GO) run ./cmd/llcast-bench -bin bin/llcast
+
+clean:
+	rm -rf bin player/assets/vendor player/node_modules

@@ -1,0 +1,94 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+)
+
+// version is set by the Makefile through -ldflags.
+var version = "dev"
+
+// errUsage marks a mistake on the command line (exit status 2).
+var errUsage = errors.New("usage")
+
+func exitCode(err error) int {
+	if errors.Is(err, errUsage) {
+		return 2
+	}
+	return 1
+}
+
+const mainUsage = `llcast streams your camera and microphone, or a built-in test picture,
+as Low-Latency HLS that logged-in viewers watch in any browser.
+
+Usage:
+  llcast serve [flags]         start streaming and serving (Ctrl+C stops)
+  llcast user add NAME [flags] add a user or change their password
+  llcast devices [--json]      list cameras and microphones
+  llcast version               print the version
+
+Run "llcast COMMAND --help" for the flags of a command.
+`
+
+// run is main without the process: tests call it directly.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	err := dispatch(ctx, args, stdin, stdout, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	return err
+}
+
+func dispatch(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, mainUsage)
+		return fmt.Errorf("%w: no command given", errUsage)
+	}
+	switch args[0] {
+	case "serve":
+		return runServe(ctx, args[1:], stdout, stderr)
+	case "user":
+		return runUser(args[1:], stdin, stdout, stderr)
+	case "devices":
+		return runDevices(args[1:], stdout, stderr)
+	case "version", "--version":
+		fmt.Fprintln(stdout, "llcast", version)
+		return nil
+	case "help", "-h", "--help", "-help":
+		fmt.Fprint(stdout, mainUsage)
+		return nil
+	}
+	fmt.Fprint(stderr, mainUsage)
+	return fmt.Errorf("%w: unknown command %q", errUsage, args[0])
+}
+
+// newFlagSet returns a flag set that prints usage on stderr and returns
+// errors instead of exiting.
+func newFlagSet(name, usage string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(stderr, usage)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parseFlags parses and turns flag errors into usage errors; --help is not
+// an error for the caller.
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return flag.ErrHelp
+		}
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	return nil
+}
+
+func usageErrorf(format string, args ...any) error {
+	return fmt.Errorf("%w: "+format, append([]any{errUsage}, args...)...)
+}

@@ -1,0 +1,66 @@
+package main
+
+import (
+	"flag"
+	"io"
+	"os"
+
+	"github.com/llcast/llcast/configs"
+)
+
+// loadServeConfig layers defaults, --config, LLCAST_* and flags, then
+// validates. Only flags given on the command line override.
+func loadServeConfig(args []string, stderr io.Writer) (configs.Config, error) {
+	def := configs.Default()
+	fs := newFlagSet("serve", serveUsage, stderr)
+	path := fs.String("config", "", "YAML config `file` (see configs/llcast.yml)")
+	var set configs.Config
+	fs.StringVar(&set.Listen, "listen", def.Listen, "HTTP address `HOST:PORT`")
+	fs.StringVar(&set.Data, "data", def.Data, "state `dir`ectory: users, signing key (default ~/.local/share/llcast)")
+	fs.StringVar(&set.Source, "source", def.Source, "auto, test or device")
+	fs.StringVar(&set.Camera, "camera", def.Camera, "camera `name` (part of it is enough; see llcast devices)")
+	fs.StringVar(&set.Mic, "mic", def.Mic, "microphone `name` (part of it is enough)")
+	fs.StringVar(&set.Stream, "stream", def.Stream, "stream `name`")
+	fs.StringVar(&set.Audio.Codec, "audio-codec", def.Audio.Codec, "aac or opus")
+	fs.IntVar(&set.Video.Bitrate, "video-bitrate", def.Video.Bitrate, "H.264 bitrate in `bit/s`")
+	set.HLS.PartDuration = def.HLS.PartDuration
+	fs.Var(&set.HLS.PartDuration, "part-duration", "LL-HLS part `duration`")
+	fs.StringVar(&set.Log.Level, "log-level", def.Log.Level, "debug, info, warn or error")
+	if err := parseFlags(fs, args); err != nil {
+		return configs.Config{}, err
+	}
+	if fs.NArg() > 0 {
+		fs.Usage()
+		return configs.Config{}, usageErrorf("unexpected argument %q", fs.Arg(0))
+	}
+
+	cfg, err := configs.Load(*path, os.Environ())
+	if err != nil {
+		return cfg, err
+	}
+	fs.Visit(func(f *flag.Flag) {
+		switch f.Name {
+		case "listen":
+			cfg.Listen = set.Listen
+		case "data":
+			cfg.Data = set.Data
+		case "source":
+			cfg.Source = set.Source
+		case "camera":
+			cfg.Camera = set.Camera
+		case "mic":
+			cfg.Mic = set.Mic
+		case "stream":
+			cfg.Stream = set.Stream
+		case "audio-codec":
+			cfg.Audio.Codec = set.Audio.Codec
+		case "video-bitrate":
+			cfg.Video.Bitrate = set.Video.Bitrate
+		case "part-duration":
+			cfg.HLS.PartDuration = set.HLS.PartDuration
+		case "log-level":
+			cfg.Log.Level = set.Log.Level
+		}
+	})
+	return cfg, cfg.Validate()
+}

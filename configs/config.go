@@ -1,0 +1,191 @@
+package configs
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"path/filepath"
+	"regexp"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Config is every setting of `llcast serve`. The yaml tags are the keys of
+// the config file; LLCAST_ plus the key path in upper case, joined with _,
+// is the environment variable (LLCAST_HLS_PART_DURATION).
+type Config struct {
+	// Listen is the HTTP address.
+	Listen string `yaml:"listen"`
+	// Data is the state directory (users, signing key). Empty means
+	// $XDG_DATA_HOME/llcast or ~/.local/share/llcast.
+	Data string `yaml:"data"`
+	// Source is auto, test or device.
+	Source string `yaml:"source"`
+	// Camera and Mic select devices by (part of) their friendly name.
+	Camera string `yaml:"camera"`
+	Mic    string `yaml:"mic"`
+	// Stream is the name viewers find the stream under.
+	Stream string `yaml:"stream"`
+	Video  Video  `yaml:"video"`
+	Audio  Audio  `yaml:"audio"`
+	HLS    HLS    `yaml:"hls"`
+	Auth   Auth   `yaml:"auth"`
+	Log    Log    `yaml:"log"`
+}
+
+// Video settings.
+type Video struct {
+	Width   int `yaml:"width"`
+	Height  int `yaml:"height"`
+	FPS     int `yaml:"fps"`
+	Bitrate int `yaml:"bitrate"`
+}
+
+// Audio settings.
+type Audio struct {
+	Codec   string `yaml:"codec"`
+	Bitrate int    `yaml:"bitrate"`
+}
+
+// HLS settings.
+type HLS struct {
+	PartDuration    Duration `yaml:"part_duration"`
+	SegmentDuration Duration `yaml:"segment_duration"`
+	SegmentCount    int      `yaml:"segment_count"`
+}
+
+// Auth settings.
+type Auth struct {
+	TokenTTL Duration `yaml:"token_ttl"`
+}
+
+// Log settings.
+type Log struct {
+	Level string `yaml:"level"`
+}
+
+// Default returns the built-in settings.
+func Default() Config {
+	return Config{
+		Listen: ":8080",
+		Source: "auto",
+		Stream: "main",
+		Video:  Video{Width: 1280, Height: 720, FPS: 30, Bitrate: 2_500_000},
+		Audio:  Audio{Codec: "aac", Bitrate: 128_000},
+		HLS: HLS{
+			PartDuration:    Duration(200 * time.Millisecond),
+			SegmentDuration: Duration(time.Second),
+			SegmentCount:    7,
+		},
+		Auth: Auth{TokenTTL: Duration(12 * time.Hour)},
+		Log:  Log{Level: "info"},
+	}
+}
+
+// Load returns the defaults overlaid by the file at path (if not empty) and
+// then by the environment. It does not validate: flags come on top first.
+func Load(path string, environ []string) (Config, error) {
+	cfg := Default()
+	if path != "" {
+		buf, err := os.ReadFile(path)
+		if err != nil {
+			return cfg, fmt.Errorf("reading config: %w", err)
+		}
+		if err := decodeYAML(buf, &cfg); err != nil {
+			return cfg, fmt.Errorf("config %s: %w", path, err)
+		}
+	}
+	if err := applyEnv(&cfg, environ); err != nil {
+		return cfg, err
+	}
+	return cfg, nil
+}
+
+func decodeYAML(buf []byte, cfg *Config) error {
+	dec := yaml.NewDecoder(bytes.NewReader(buf))
+	dec.KnownFields(true)
+	err := dec.Decode(cfg)
+	if errors.Is(err, io.EOF) {
+		return nil // an empty file changes nothing
+	}
+	return err
+}
+
+var streamName = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+
+// Validate checks every value; the error names the key.
+func (c *Config) Validate() error {
+	var errs []error
+	bad := func(key string, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("%s: "+format, append([]any{key}, args...)...))
+	}
+	if _, _, err := net.SplitHostPort(c.Listen); err != nil {
+		bad("listen", "%q is not HOST:PORT (e.g. :8080 or 127.0.0.1:8080)", c.Listen)
+	}
+	switch c.Source {
+	case "auto", "test", "device":
+	default:
+		bad("source", "%q is not one of auto, test, device", c.Source)
+	}
+	if !streamName.MatchString(c.Stream) {
+		bad("stream", "%q must be 1 to 64 letters, digits, '_' or '-'", c.Stream)
+	}
+	if c.Video.Width < 704 || c.Video.Width > 3840 || c.Video.Width%2 != 0 {
+		bad("video.width", "%d must be even and 704 to 3840", c.Video.Width)
+	}
+	if c.Video.Height < 128 || c.Video.Height > 2160 || c.Video.Height%2 != 0 {
+		bad("video.height", "%d must be even and 128 to 2160", c.Video.Height)
+	}
+	if c.Video.FPS < 1 || c.Video.FPS > 60 || 90000%c.Video.FPS != 0 {
+		bad("video.fps", "%d must divide 90000 and be 1 to 60 (e.g. 24, 25, 30, 50, 60)", c.Video.FPS)
+	}
+	if c.Video.Bitrate < 100_000 || c.Video.Bitrate > 50_000_000 {
+		bad("video.bitrate", "%d must be 100000 to 50000000 bit/s", c.Video.Bitrate)
+	}
+	switch c.Audio.Codec {
+	case "aac", "opus":
+	default:
+		bad("audio.codec", "%q is not aac or opus", c.Audio.Codec)
+	}
+	if c.Audio.Bitrate < 16_000 || c.Audio.Bitrate > 320_000 {
+		bad("audio.bitrate", "%d must be 16000 to 320000 bit/s", c.Audio.Bitrate)
+	}
+	part, seg := c.HLS.PartDuration.D(), c.HLS.SegmentDuration.D()
+	if part < 50*time.Millisecond || part > 2*time.Second {
+		bad("hls.part_duration", "%v must be 50ms to 2s", part)
+	}
+	if seg < part || seg > 10*time.Second {
+		bad("hls.segment_duration", "%v must be at least hls.part_duration and at most 10s", seg)
+	}
+	if c.HLS.SegmentCount < 3 || c.HLS.SegmentCount > 100 {
+		bad("hls.segment_count", "%d must be 3 to 100", c.HLS.SegmentCount)
+	}
+	if ttl := c.Auth.TokenTTL.D(); ttl < time.Minute || ttl > 90*24*time.Hour {
+		bad("auth.token_ttl", "%v must be 1m to 2160h", ttl)
+	}
+	switch c.Log.Level {
+	case "debug", "info", "warn", "error":
+	default:
+		bad("log.level", "%q is not debug, info, warn or error", c.Log.Level)
+	}
+	return errors.Join(errs...)
+}
+
+// DataDir returns Data, or the per-user default when it is empty.
+func (c *Config) DataDir() (string, error) {
+	if c.Data != "" {
+		return c.Data, nil
+	}
+	if x := os.Getenv("XDG_DATA_HOME"); x != "" {
+		return filepath.Join(x, "llcast"), nil
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return "", fmt.Errorf("no data directory: set --data or data in the config (%w)", err)
+	}
+	return filepath.Join(home, ".local", "share", "llcast"), nil
+}

@@ -1,0 +1,95 @@
+package configs
+
+import (
+	"encoding"
+	"fmt"
+	"reflect"
+	"strconv"
+	"strings"
+)
+
+// EnvPrefix starts every environment variable llcast reads.
+const EnvPrefix = "LLCAST_"
+
+// applyEnv sets every key whose LLCAST_ variable is in environ. Variables
+// with the prefix that name no key are an error, like unknown YAML keys.
+func applyEnv(cfg *Config, environ []string) error {
+	vars := map[string]string{}
+	for _, kv := range environ {
+		k, v, _ := strings.Cut(kv, "=")
+		if strings.HasPrefix(k, EnvPrefix) {
+			vars[k] = v
+		}
+	}
+	if len(vars) == 0 {
+		return nil
+	}
+	used := map[string]bool{}
+	err := walkKeys(reflect.ValueOf(cfg).Elem(), "", func(key string, v reflect.Value) error {
+		name := EnvName(key)
+		s, ok := vars[name]
+		if !ok {
+			return nil
+		}
+		used[name] = true
+		if err := setValue(v, s); err != nil {
+			return fmt.Errorf("%s (%s): %w", name, key, err)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for k := range vars {
+		if !used[k] {
+			return fmt.Errorf("%s is not a setting llcast knows; see configs/llcast.yml for the keys", k)
+		}
+	}
+	return nil
+}
+
+// EnvName is the environment variable of a config key ("hls.part_duration").
+func EnvName(key string) string {
+	return EnvPrefix + strings.ToUpper(strings.ReplaceAll(key, ".", "_"))
+}
+
+// walkKeys calls fn for every leaf of the config with its dotted key.
+func walkKeys(v reflect.Value, prefix string, fn func(key string, v reflect.Value) error) error {
+	t := v.Type()
+	for i := 0; i < t.NumField(); i++ {
+		key := prefix + t.Field(i).Tag.Get("yaml")
+		f := v.Field(i)
+		if f.Kind() == reflect.Struct {
+			if err := walkKeys(f, key+".", fn); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := fn(key, f); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func setValue(v reflect.Value, s string) error {
+	if u, ok := v.Addr().Interface().(interface{ Set(string) error }); ok {
+		return u.Set(s)
+	}
+	if u, ok := v.Addr().Interface().(encoding.TextUnmarshaler); ok {
+		return u.UnmarshalText([]byte(s))
+	}
+	switch v.Kind() {
+	case reflect.String:
+		v.SetString(s)
+	case reflect.Int:
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			return fmt.Errorf("%q is not a whole number", s)
+		}
+		v.SetInt(int64(n))
+	default:
+		return fmt.Errorf("unsupported kind %s", v.Kind())
+	}
+	return nil
+}

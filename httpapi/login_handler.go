@@ -1,0 +1,83 @@
+package httpapi
+
+import (
+	"errors"
+	"html/template"
+	"log/slog"
+	"net/http"
+	"time"
+)
+
+// loginHandler serves the login form, checks credentials and sets or clears
+// the session cookie.
+type loginHandler struct {
+	users     *UserStore
+	auth      *TokenAuth
+	templates *template.Template
+	log       *slog.Logger
+}
+
+type loginPage struct {
+	Error    string
+	Username string
+}
+
+func (h *loginHandler) form(w http.ResponseWriter, r *http.Request) {
+	if _, err := claimsFromRequest(h.auth, r); err == nil {
+		http.Redirect(w, r, "/", http.StatusSeeOther)
+		return
+	}
+	h.render(w, http.StatusOK, loginPage{})
+}
+
+func (h *loginHandler) login(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
+	name, password := r.PostFormValue("username"), r.PostFormValue("password")
+	user, err := h.users.Authenticate(name, password)
+	if err != nil {
+		if errors.Is(err, ErrBadCredentials) {
+			h.log.Info("login failed", "user", name, "remote", r.RemoteAddr)
+		} else {
+			h.log.Error("login failed", "user", name, "error", err)
+		}
+		h.render(w, http.StatusUnauthorized, loginPage{Error: "Wrong username or password.", Username: name})
+		return
+	}
+	token, exp, err := h.auth.Issue(user, time.Now())
+	if err != nil {
+		h.log.Error("issuing token", "error", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	http.SetCookie(w, sessionCookie(r, token, exp))
+	h.log.Info("login", "user", user.Name, "role", user.Role, "remote", r.RemoteAddr)
+	http.Redirect(w, r, "/", http.StatusSeeOther)
+}
+
+func (h *loginHandler) logout(w http.ResponseWriter, r *http.Request) {
+	c := sessionCookie(r, "", time.Unix(0, 0))
+	c.MaxAge = -1
+	http.SetCookie(w, c)
+	http.Redirect(w, r, "/login", http.StatusSeeOther)
+}
+
+func sessionCookie(r *http.Request, value string, exp time.Time) *http.Cookie {
+	return &http.Cookie{
+		Name:     CookieName,
+		Value:    value,
+		Path:     "/",
+		Expires:  exp,
+		HttpOnly: true,
+		SameSite: http.SameSiteLaxMode,
+		Secure:   r.TLS != nil,
+	}
+}
+
+func (h *loginHandler) render(w http.ResponseWriter, status int, page loginPage) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	if err := h.templates.ExecuteTemplate(w, "login.html", page); err != nil {
+		h.log.Error("rendering login page", "error", err)
+	}
+}

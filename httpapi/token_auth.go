@@ -1,0 +1,106 @@
+package httpapi
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/go-chi/jwtauth/v5"
+	"github.com/lestrrat-go/jwx/v2/jwa"
+	"github.com/lestrrat-go/jwx/v2/jws"
+	"github.com/lestrrat-go/jwx/v2/jwt"
+)
+
+// ErrBadToken is the reason behind every rejected token; the wrapped error
+// says which check failed and goes to the log only.
+var ErrBadToken = errors.New("invalid token")
+
+const (
+	tokenAlg  = jwa.HS256
+	roleClaim = "role"
+	// clockSkew tolerated on exp and iat between machines.
+	clockSkew = 30 * time.Second
+)
+
+// Claims are what a valid token says about its bearer.
+type Claims struct {
+	Subject string
+	Role    string
+	Expires time.Time
+}
+
+// TokenAuth issues and checks the HS256 session tokens.
+type TokenAuth struct {
+	// Key signs and verifies tokens. Required, at least 32 bytes.
+	Key []byte
+	// TTL is how long a token stays valid. It defaults to 12h.
+	TTL time.Duration
+
+	ja *jwtauth.JWTAuth
+}
+
+// Start fills in defaults and validates.
+func (a *TokenAuth) Start() error {
+	if a.TTL == 0 {
+		a.TTL = 12 * time.Hour
+	}
+	if len(a.Key) < keySize {
+		return fmt.Errorf("token Key is %d bytes, want at least %d", len(a.Key), keySize)
+	}
+	if a.TTL < time.Minute {
+		return fmt.Errorf("token TTL %v is too short, use at least 1m", a.TTL)
+	}
+	// jwtauth accepts a token without exp forever unless exp is required.
+	a.ja = jwtauth.New(tokenAlg.String(), a.Key, nil,
+		jwt.WithRequiredClaim(jwt.ExpirationKey),
+		jwt.WithRequiredClaim(jwt.IssuedAtKey),
+		jwt.WithRequiredClaim(jwt.SubjectKey),
+		jwt.WithRequiredClaim(roleClaim),
+		jwt.WithAcceptableSkew(clockSkew),
+	)
+	return nil
+}
+
+// Issue returns a signed token for u and its expiry.
+func (a *TokenAuth) Issue(u User, now time.Time) (string, time.Time, error) {
+	exp := now.Add(a.TTL)
+	_, s, err := a.ja.Encode(map[string]any{
+		jwt.SubjectKey:    u.Name,
+		jwt.IssuedAtKey:   now.Unix(),
+		jwt.ExpirationKey: exp.Unix(),
+		roleClaim:         u.Role,
+	})
+	if err != nil {
+		return "", time.Time{}, fmt.Errorf("signing token: %w", err)
+	}
+	return s, exp, nil
+}
+
+// Verify checks signature, algorithm and claims. Errors wrap ErrBadToken.
+func (a *TokenAuth) Verify(token string) (Claims, error) {
+	if token == "" {
+		return Claims{}, fmt.Errorf("%w: no token", ErrBadToken)
+	}
+	// jwx verifies with the algorithm we give it and never compares the
+	// header's; a token must say what it is.
+	msg, err := jws.Parse([]byte(token))
+	if err != nil {
+		return Claims{}, fmt.Errorf("%w: malformed: %v", ErrBadToken, err)
+	}
+	sigs := msg.Signatures()
+	if len(sigs) != 1 || sigs[0].ProtectedHeaders().Algorithm() != tokenAlg {
+		return Claims{}, fmt.Errorf("%w: algorithm is not %s", ErrBadToken, tokenAlg)
+	}
+	t, err := jwtauth.VerifyToken(a.ja, token)
+	if err != nil {
+		return Claims{}, fmt.Errorf("%w: %v", ErrBadToken, err)
+	}
+	role, _ := t.PrivateClaims()[roleClaim].(string)
+	if role != RoleAdmin && role != RoleViewer {
+		return Claims{}, fmt.Errorf("%w: unknown role %q", ErrBadToken, role)
+	}
+	if t.Subject() == "" {
+		return Claims{}, fmt.Errorf("%w: empty subject", ErrBadToken)
+	}
+	return Claims{Subject: t.Subject(), Role: role, Expires: t.Expiration()}, nil
+}

@@ -1,0 +1,188 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sync"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+)
+
+// Roles a user can have.
+const (
+	RoleAdmin  = "admin"
+	RoleViewer = "viewer"
+)
+
+// UsersFile is the name of the user store inside the data directory.
+const UsersFile = "users.json"
+
+// MinPasswordLength is the shortest password `user add` accepts.
+const MinPasswordLength = 8
+
+// ErrBadCredentials is returned for an unknown user or a wrong password;
+// callers must not tell the two apart to the client.
+var ErrBadCredentials = errors.New("wrong username or password")
+
+var validName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$`)
+
+// User is one account. Only the bcrypt hash of its password is kept.
+type User struct {
+	Name string `json:"name"`
+	Role string `json:"role"`
+	Hash string `json:"hash"`
+}
+
+// UserStore keeps the accounts in a JSON file (mode 0600) in the data
+// directory. It is safe for concurrent use.
+type UserStore struct {
+	// Path of the file. Required.
+	Path string
+
+	mu      sync.Mutex // guards users, modTime and the file
+	users   []User
+	modTime time.Time
+}
+
+// dummyHash is compared against when the user does not exist, so that a
+// wrong name costs as much time as a wrong password.
+var dummyHash = sync.OnceValue(func() []byte {
+	h, _ := bcrypt.GenerateFromPassword([]byte("llcast-dummy-password"), bcrypt.DefaultCost)
+	return h
+})
+
+// Load reads the file; a missing file is an empty store.
+func (s *UserStore) Load() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.load()
+}
+
+func (s *UserStore) load() error {
+	st, err := os.Stat(s.Path)
+	if errors.Is(err, os.ErrNotExist) {
+		s.users, s.modTime = nil, time.Time{}
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("reading users: %w", err)
+	}
+	buf, err := os.ReadFile(s.Path)
+	if err != nil {
+		return fmt.Errorf("reading users: %w", err)
+	}
+	var users []User
+	if err := json.Unmarshal(buf, &users); err != nil {
+		return fmt.Errorf("reading users from %s: %w (fix or delete the file)", s.Path, err)
+	}
+	s.users, s.modTime = users, st.ModTime()
+	return nil
+}
+
+// refresh reloads the file when another process (`llcast user add` while
+// the server runs) has changed it. A broken file keeps the users we had.
+func (s *UserStore) refresh() error {
+	st, err := os.Stat(s.Path)
+	if err == nil && st.ModTime().Equal(s.modTime) {
+		return nil
+	}
+	return s.load()
+}
+
+// Len returns the number of users.
+func (s *UserStore) Len() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.users)
+}
+
+// Put adds a user or replaces the password and role of an existing one.
+func (s *UserStore) Put(name, role, password string) error {
+	if !validName.MatchString(name) {
+		return fmt.Errorf("invalid user name %q: use 1 to 64 letters, digits, '.', '_', '@' or '-'", name)
+	}
+	if role != RoleAdmin && role != RoleViewer {
+		return fmt.Errorf("invalid role %q: use %s or %s", role, RoleAdmin, RoleViewer)
+	}
+	if len(password) < MinPasswordLength {
+		return fmt.Errorf("password too short: use at least %d characters", MinPasswordLength)
+	}
+	hash, err := bcrypt.GenerateFromPassword([]byte(password), bcrypt.DefaultCost)
+	if err != nil {
+		return fmt.Errorf("hashing password: %w", err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u := User{Name: name, Role: role, Hash: string(hash)}
+	users := append([]User(nil), s.users...)
+	replaced := false
+	for i := range users {
+		if users[i].Name == name {
+			users[i], replaced = u, true
+		}
+	}
+	if !replaced {
+		users = append(users, u)
+	}
+	if err := s.save(users); err != nil {
+		return err
+	}
+	return s.load()
+}
+
+// save writes the users atomically: a crash never leaves half a file.
+func (s *UserStore) save(users []User) error {
+	buf, err := json.MarshalIndent(users, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(s.Path), 0o700); err != nil {
+		return fmt.Errorf("creating data directory: %w", err)
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(s.Path), ".users-*.json")
+	if err != nil {
+		return fmt.Errorf("writing users: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(append(buf, '\n')); err != nil {
+		tmp.Close()
+		return fmt.Errorf("writing users: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("writing users: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), s.Path); err != nil {
+		return fmt.Errorf("writing users: %w", err)
+	}
+	return nil
+}
+
+// Authenticate returns the user when the password matches.
+func (s *UserStore) Authenticate(name, password string) (User, error) {
+	s.mu.Lock()
+	if err := s.refresh(); err != nil {
+		s.mu.Unlock()
+		return User{}, err
+	}
+	var found *User
+	for i := range s.users {
+		if s.users[i].Name == name {
+			u := s.users[i]
+			found = &u
+		}
+	}
+	s.mu.Unlock()
+	if found == nil {
+		_ = bcrypt.CompareHashAndPassword(dummyHash(), []byte(password))
+		return User{}, ErrBadCredentials
+	}
+	if bcrypt.CompareHashAndPassword([]byte(found.Hash), []byte(password)) != nil {
+		return User{}, ErrBadCredentials
+	}
+	return *found, nil
+}

@@ -1,0 +1,272 @@
+// llcast watch page: plays the stream's LL-HLS playlist (body[data-src]) with
+// hls.js over MediaSource, or natively where only that works (Safari on iOS
+// without ManagedMediaSource). Plain ES2017, no build step; hls.js is loaded
+// before this file (both deferred) from /assets/vendor/hls.min.js.
+//
+// For browser tests, window.llcast exposes:
+//   hls     the current Hls instance (null in native mode and while waiting to retry)
+//   video   the <video id="video"> element
+//   state   'loading' | 'live' | 'offline'
+//   mode    'hls' | 'native' | 'unsupported'
+//   url     the playlist URL
+//   latency last measured glass-to-glass latency in ms, or null
+(() => {
+  'use strict';
+
+  const RETRY_MS = 2000; // offline retry interval
+  const TICK_MS = 500; // latency refresh interval
+  const STALL_MS = 15000; // no progress while playing for this long -> restart
+  const MEDIA_RECOVERY_MS = 5000; // at most one recoverMediaError per this period
+
+  const video = document.getElementById('video');
+  const statusEl = document.getElementById('status');
+  const latencyEl = document.getElementById('latency');
+  const unmuteBtn = document.getElementById('unmute');
+  const messageEl = document.getElementById('message');
+  const url = document.body.dataset.src;
+
+  const llcast = {
+    hls: null,
+    video: video,
+    state: 'loading',
+    mode: '',
+    url: url,
+    latency: null,
+  };
+  window.llcast = llcast;
+
+  let retryTimer = 0;
+  let lastMediaRecovery = 0;
+  let lastTime = -1;
+  let lastProgressAt = Date.now();
+
+  // ---------- status ----------
+
+  function setState(state, text) {
+    llcast.state = state;
+    statusEl.dataset.state = state;
+    statusEl.textContent = text;
+    document.body.dataset.state = state;
+  }
+
+  function showMessage(text) {
+    messageEl.textContent = text;
+    messageEl.hidden = !text;
+  }
+
+  function goLogin() {
+    clearTimeout(retryTimer);
+    retryTimer = 0;
+    destroyHls();
+    window.location.assign('/login');
+  }
+
+  // Called once a playlist is available.
+  function play() {
+    video.controls = true;
+    const p = video.play();
+    if (p && typeof p.catch === 'function') {
+      // Autoplay may still be refused; the native controls let the user start it.
+      p.catch(() => {});
+    }
+  }
+
+  // Marks the stream offline, tears the player down and schedules a retry.
+  function offline() {
+    if (retryTimer) {
+      return; // a retry is already scheduled
+    }
+    setState('offline', 'Stream offline — retrying…');
+    showMessage('The stream is offline. Waiting for it to start…');
+    latencyEl.hidden = true;
+    llcast.latency = null;
+    video.controls = false; // no spinner/empty timeline over the offline message
+    if (llcast.mode === 'hls') {
+      destroyHls();
+    } else if (llcast.mode === 'native') {
+      video.removeAttribute('src');
+      video.load();
+    }
+    retryTimer = setTimeout(() => {
+      retryTimer = 0;
+      start();
+    }, RETRY_MS);
+  }
+
+  function onLive() {
+    if (retryTimer) {
+      return;
+    }
+    lastProgressAt = Date.now();
+    video.controls = true;
+    setState('live', 'Live');
+    showMessage('');
+  }
+
+  // ---------- hls.js (MediaSource) ----------
+
+  function destroyHls() {
+    if (llcast.hls) {
+      llcast.hls.destroy();
+      llcast.hls = null;
+    }
+  }
+
+  function startHls() {
+    destroyHls();
+    // Latency is decided by the server's PART-HOLD-BACK: no liveSync*/liveMaxLatency* overrides.
+    const hls = new Hls({
+      lowLatencyMode: true,
+      backBufferLength: 30, // bounded memory on long sessions
+    });
+    llcast.hls = hls;
+    hls.on(Hls.Events.ERROR, (event, data) => onHlsError(hls, data));
+    hls.on(Hls.Events.MANIFEST_PARSED, () => play());
+    hls.loadSource(url);
+    hls.attachMedia(video);
+  }
+
+  function onHlsError(hls, data) {
+    if (hls !== llcast.hls) {
+      return; // stale instance
+    }
+    const code = data.response && data.response.code;
+    if (code === 401) {
+      goLogin();
+      return;
+    }
+    if (!data.fatal) {
+      return; // hls.js retries/recovers non-fatal errors (stalls, part misses) itself
+    }
+    if (data.type === Hls.ErrorTypes.MEDIA_ERROR) {
+      const now = Date.now();
+      if (now - lastMediaRecovery > MEDIA_RECOVERY_MS) {
+        lastMediaRecovery = now;
+        hls.recoverMediaError();
+        return;
+      }
+    }
+    // Playlist 404 (offline/unknown stream), network failure, repeated media
+    // errors or anything else fatal: start over in RETRY_MS.
+    offline();
+  }
+
+  // ---------- native HLS (Safari) ----------
+
+  async function startNative() {
+    // The media element gives no HTTP status, so probe the playlist first.
+    let res;
+    try {
+      res = await fetch(url, { credentials: 'same-origin', cache: 'no-store' });
+    } catch (e) {
+      offline();
+      return;
+    }
+    if (res.status === 401) {
+      goLogin();
+      return;
+    }
+    if (!res.ok) {
+      offline();
+      return;
+    }
+    video.src = url;
+    play();
+  }
+
+  // ---------- latency + watchdog ----------
+
+  function measureLatency() {
+    if (llcast.state !== 'live') {
+      return null;
+    }
+    if (llcast.mode === 'hls' && llcast.hls) {
+      const d = llcast.hls.playingDate;
+      return d ? Date.now() - d.getTime() : null;
+    }
+    if (llcast.mode === 'native' && typeof video.getStartDate === 'function') {
+      const start = video.getStartDate();
+      const t = start ? start.getTime() : NaN;
+      if (!isNaN(t) && t > 0) {
+        return Date.now() - (t + video.currentTime * 1000);
+      }
+    }
+    return null;
+  }
+
+  function tick() {
+    const ms = measureLatency();
+    if (ms === null || !isFinite(ms)) {
+      llcast.latency = null;
+      latencyEl.hidden = true;
+    } else {
+      llcast.latency = ms;
+      // Negative values only mean the viewer's clock is behind the server's.
+      latencyEl.textContent = 'Latency ' + (Math.max(0, ms) / 1000).toFixed(2) + ' s';
+      latencyEl.hidden = false;
+    }
+
+    // Stall watchdog: playing (not paused by the user) but no progress.
+    const now = Date.now();
+    if (video.currentTime !== lastTime || video.paused || llcast.state !== 'live') {
+      lastTime = video.currentTime;
+      lastProgressAt = now;
+    } else if (now - lastProgressAt > STALL_MS) {
+      lastProgressAt = now;
+      offline();
+    }
+  }
+
+  // ---------- wiring ----------
+
+  function syncUnmute() {
+    unmuteBtn.hidden = !video.muted || llcast.mode === 'unsupported';
+  }
+
+  function start() {
+    if (llcast.mode === 'hls') {
+      startHls();
+    } else if (llcast.mode === 'native') {
+      startNative();
+    }
+  }
+
+  unmuteBtn.addEventListener('click', () => {
+    video.muted = false;
+    if (video.volume === 0) {
+      video.volume = 1;
+    }
+    if (llcast.state !== 'offline') {
+      play(); // the click is a user gesture: starts playback if autoplay was refused
+    }
+  });
+  video.addEventListener('volumechange', syncUnmute);
+  video.addEventListener('playing', onLive);
+  video.addEventListener('ended', offline); // EXT-X-ENDLIST: the broadcast stopped
+  video.addEventListener('error', () => {
+    // hls.js reports media problems through its own ERROR event.
+    if (llcast.mode === 'native' && video.getAttribute('src')) {
+      offline();
+    }
+  });
+
+  if (typeof window.Hls !== 'undefined' && Hls.isSupported()) {
+    llcast.mode = 'hls';
+  } else if (video.canPlayType('application/vnd.apple.mpegurl')) {
+    llcast.mode = 'native';
+  } else {
+    llcast.mode = 'unsupported';
+  }
+  syncUnmute();
+
+  if (llcast.mode === 'unsupported') {
+    video.controls = false;
+    setState('offline', 'Unsupported browser');
+    showMessage('This browser cannot play HLS streams. Please use a current version of Chrome, Edge, Firefox or Safari.');
+    return;
+  }
+
+  setState('loading', 'Connecting…');
+  setInterval(tick, TICK_MS);
+  start();
+})();

@@ -1,0 +1,48 @@
+// Package player owns llcast's web front end: the html/template pages (login
+// and watch), the static assets served under /assets/ (CSS, JavaScript, icons)
+// and the vendored hls.js build. Everything is embedded into the binary.
+//
+// The package imports nothing else from the project; the HTTP layer executes
+// the templates and serves Assets() itself.
+//
+// assets/vendor/hls.min.js is not committed: `make build` runs `npm ci` in
+// this folder and copies node_modules/hls.js/dist/hls.min.js there before
+// compiling, so the embed picks it up. HasHLSJS reports whether that happened.
+package player
+
+import (
+	"embed"
+	"html/template"
+	"io/fs"
+)
+
+//go:embed assets templates
+var files embed.FS
+
+// hlsJSPath is where the build copies hls.js, relative to the embedded root.
+const hlsJSPath = "assets/vendor/hls.min.js"
+
+// Assets returns the static files served under /assets/ (rooted at assets/).
+func Assets() fs.FS {
+	sub, err := fs.Sub(files, "assets")
+	if err != nil {
+		// Only possible for an invalid path literal.
+		panic(err)
+	}
+	return sub
+}
+
+// Templates returns the parsed html templates ("login.html", "watch.html").
+//
+// login.html expects data with fields Error and Username (strings);
+// watch.html expects Stream and Username.
+func Templates() (*template.Template, error) {
+	return template.ParseFS(files, "templates/*.html")
+}
+
+// HasHLSJS reports whether the hls.js build was copied in (make build does it);
+// the server warns when it is missing.
+func HasHLSJS() bool {
+	info, err := fs.Stat(files, hlsJSPath)
+	return err == nil && !info.IsDir() && info.Size() > 0
+}

@@ -1,0 +1,162 @@
+package player
+
+import (
+	"bytes"
+	"io/fs"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+type loginData struct {
+	Error    string
+	Username string
+}
+
+type watchData struct {
+	Stream   string
+	Username string
+}
+
+func render(t *testing.T, name string, data any) string {
+	t.Helper()
+	tmpl, err := Templates()
+	if err != nil {
+		t.Fatalf("Templates: %v", err)
+	}
+	var buf bytes.Buffer
+	if err := tmpl.ExecuteTemplate(&buf, name, data); err != nil {
+		t.Fatalf("execute %s: %v", name, err)
+	}
+	return buf.String()
+}
+
+func TestTemplatesParse(t *testing.T) {
+	tmpl, err := Templates()
+	if err != nil {
+		t.Fatalf("Templates: %v", err)
+	}
+	for _, name := range []string{"login.html", "watch.html"} {
+		if tmpl.Lookup(name) == nil {
+			t.Errorf("template %q not found", name)
+		}
+	}
+}
+
+func TestLoginRendersEscapedError(t *testing.T) {
+	out := render(t, "login.html", loginData{
+		Error:    `<script>alert("x")</script> bad credentials`,
+		Username: `al"ice`,
+	})
+	for _, want := range []string{
+		`id="login-form"`,
+		`name="username"`,
+		`name="password"`,
+		`id="login-error"`,
+		`&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; bad credentials`,
+		`value="al&#34;ice"`,
+		`Sign in`,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("login page lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, `<script>alert`) {
+		t.Errorf("error message not escaped:\n%s", out)
+	}
+}
+
+func TestLoginWithoutError(t *testing.T) {
+	out := render(t, "login.html", loginData{})
+	if strings.Contains(out, `login-error`) {
+		t.Errorf("login page shows an error element without an error:\n%s", out)
+	}
+	if !strings.Contains(out, `id="login-form"`) {
+		t.Errorf("login page lacks the form:\n%s", out)
+	}
+}
+
+func TestWatchRenders(t *testing.T) {
+	out := render(t, "watch.html", watchData{Stream: "main", Username: "alice"})
+	for _, want := range []string{
+		`/live/main/index.m3u8`,
+		`id="video"`,
+		`id="status"`,
+		`id="latency"`,
+		`id="unmute"`,
+		`id="logout"`,
+		`action="/logout"`,
+		`alice`,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("watch page lacks %q:\n%s", want, out)
+		}
+	}
+	if !regexp.MustCompile(`<video id="video"[^>]*\bmuted\b`).MatchString(out) {
+		t.Errorf("video must start muted so autoplay works:\n%s", out)
+	}
+}
+
+var (
+	scriptSrc = regexp.MustCompile(`<script\b[^>]*\bsrc="([^"]*)"`)
+	linkHref  = regexp.MustCompile(`<link\b[^>]*\bhref="([^"]*)"`)
+	imgSrc    = regexp.MustCompile(`<img\b[^>]*\bsrc="([^"]*)"`)
+	// Things the server's CSP (default-src 'self', no 'unsafe-inline') would block.
+	scriptTag     = regexp.MustCompile(`(?is)<script\b([^>]*)>(.*?)</script>`)
+	inlineStyle   = regexp.MustCompile(`<style\b|\sstyle="`)
+	inlineHandler = regexp.MustCompile(`\son[a-z]+="`)
+)
+
+func TestTemplateAssetsExist(t *testing.T) {
+	if !HasHLSJS() {
+		t.Fatal("assets/vendor/hls.min.js is missing: run `make build` (npm ci + copy hls.min.js)")
+	}
+	assets := Assets()
+	pages := map[string]string{
+		"login.html": render(t, "login.html", loginData{Error: "x", Username: "u"}),
+		"watch.html": render(t, "watch.html", watchData{Stream: "main", Username: "u"}),
+	}
+	for name, out := range pages {
+		var refs []string
+		for _, re := range []*regexp.Regexp{scriptSrc, linkHref, imgSrc} {
+			for _, m := range re.FindAllStringSubmatch(out, -1) {
+				refs = append(refs, m[1])
+			}
+		}
+		if len(refs) == 0 {
+			t.Errorf("%s: no asset references found", name)
+		}
+		for _, ref := range refs {
+			p, ok := strings.CutPrefix(ref, "/assets/")
+			if !ok {
+				t.Errorf("%s: %q is not under /assets/", name, ref)
+				continue
+			}
+			if _, err := fs.Stat(assets, p); err != nil {
+				t.Errorf("%s: %q does not exist in Assets(): %v", name, ref, err)
+			}
+		}
+		if n := strings.Count(strings.ToLower(out), "<script"); n != len(scriptTag.FindAllString(out, -1)) {
+			t.Errorf("%s: unbalanced <script> tags", name)
+		}
+		for _, m := range scriptTag.FindAllStringSubmatch(out, -1) {
+			if !strings.Contains(m[1], "src=") || strings.TrimSpace(m[2]) != "" {
+				t.Errorf("%s: inline script (blocked by CSP): %q", name, m[0])
+			}
+		}
+		if loc := inlineStyle.FindStringIndex(out); loc != nil {
+			t.Errorf("%s: inline style (blocked by CSP) at %q", name, out[loc[0]:])
+		}
+		if loc := inlineHandler.FindStringIndex(out); loc != nil {
+			t.Errorf("%s: inline event handler (blocked by CSP) at %q", name, out[loc[0]:])
+		}
+	}
+}
+
+func TestAssetsFS(t *testing.T) {
+	for _, p := range []string{"style.css", "watch.js", "logo.svg"} {
+		if _, err := fs.Stat(Assets(), p); err != nil {
+			t.Errorf("Assets() lacks %s: %v", p, err)
+		}
+	}
+}

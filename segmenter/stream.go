@@ -1,0 +1,223 @@
+package segmenter
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/bluenviron/gohlslib/v2"
+	"github.com/bluenviron/gohlslib/v2/pkg/codecs"
+	"github.com/llcast/llcast/ingest"
+)
+
+// ErrQueueFull is returned by Write when the muxer cannot keep up.
+var ErrQueueFull = errors.New("stream queue is full, sample dropped")
+
+// Stream turns the samples of one source into a Low-Latency HLS stream and
+// serves its playlists, init files, segments and parts.
+type Stream struct {
+	// Name appears in the URL /live/{Name}/. Required.
+	Name string
+	// Tracks of the source, as reported by it after Start. Required.
+	Tracks []*ingest.Track
+	// PartDuration is the minimum part duration. It defaults to 200ms.
+	PartDuration time.Duration
+	// SegmentDuration is the minimum segment duration. It defaults to 1s.
+	SegmentDuration time.Duration
+	// SegmentCount is the number of segments kept. It defaults to 7.
+	SegmentCount int
+	// QueueSize is how many samples may wait for the muxer. It defaults to 512.
+	QueueSize int
+	// MaxWaiting caps the requests waiting for a part at once. It defaults to 1024.
+	MaxWaiting int
+	// Logger. It defaults to slog.Default().
+	Logger *slog.Logger
+
+	muxer  *gohlslib.Muxer
+	tracks map[*ingest.Track]*gohlslib.Track
+	queue  chan ingest.Sample
+	ctx    context.Context
+	cancel context.CancelFunc
+	done   chan struct{}
+	err    error
+
+	// waiting limits and tracks the handler goroutines of requests in flight;
+	// see serveHTTP.
+	waiting  chan struct{}
+	handlers sync.WaitGroup
+
+	dropped  atomic.Uint64
+	written  atomic.Uint64
+	warnings atomic.Uint64
+}
+
+// Start fills in defaults, validates and starts the muxer and its writer.
+func (s *Stream) Start() error {
+	if s.PartDuration == 0 {
+		s.PartDuration = 200 * time.Millisecond
+	}
+	if s.SegmentDuration == 0 {
+		s.SegmentDuration = time.Second
+	}
+	if s.SegmentCount == 0 {
+		s.SegmentCount = 7
+	}
+	if s.QueueSize == 0 {
+		s.QueueSize = 512
+	}
+	if s.MaxWaiting == 0 {
+		s.MaxWaiting = 1024
+	}
+	if s.Logger == nil {
+		s.Logger = slog.Default()
+	}
+	if err := s.validate(); err != nil {
+		return err
+	}
+	s.Logger = s.Logger.With("component", "segmenter", "stream", s.Name)
+
+	s.tracks = make(map[*ingest.Track]*gohlslib.Track, len(s.Tracks))
+	muxTracks := make([]*gohlslib.Track, 0, len(s.Tracks))
+	for _, t := range s.Tracks {
+		mt, err := muxerTrack(t)
+		if err != nil {
+			return err
+		}
+		s.tracks[t] = mt
+		muxTracks = append(muxTracks, mt)
+	}
+	s.muxer = &gohlslib.Muxer{
+		Tracks:             muxTracks,
+		Variant:            gohlslib.MuxerVariantLowLatency,
+		SegmentCount:       s.SegmentCount,
+		SegmentMinDuration: s.SegmentDuration,
+		PartMinDuration:    s.PartDuration,
+		OnEncodeError: func(err error) {
+			s.warnings.Add(1)
+			s.Logger.Warn("muxer", "error", err)
+		},
+	}
+	if err := s.muxer.Start(); err != nil {
+		return fmt.Errorf("stream %q: starting muxer: %w", s.Name, err)
+	}
+
+	s.queue = make(chan ingest.Sample, s.QueueSize)
+	s.waiting = make(chan struct{}, s.MaxWaiting)
+	s.ctx, s.cancel = context.WithCancel(context.Background())
+	s.done = make(chan struct{})
+	go s.run()
+	return nil
+}
+
+func (s *Stream) validate() error {
+	switch {
+	case s.Name == "":
+		return errors.New("stream Name is empty")
+	case len(s.Tracks) == 0:
+		return fmt.Errorf("stream %q has no Tracks", s.Name)
+	case s.PartDuration < 10*time.Millisecond:
+		return fmt.Errorf("stream %q: PartDuration %v is too short, use at least 10ms", s.Name, s.PartDuration)
+	case s.SegmentDuration < s.PartDuration:
+		return fmt.Errorf("stream %q: SegmentDuration %v is shorter than PartDuration %v",
+			s.Name, s.SegmentDuration, s.PartDuration)
+	case s.SegmentCount < 3:
+		return fmt.Errorf("stream %q: SegmentCount %d is too small, use at least 3", s.Name, s.SegmentCount)
+	case s.QueueSize < 1 || s.MaxWaiting < 1:
+		return fmt.Errorf("stream %q: QueueSize and MaxWaiting must be positive", s.Name)
+	}
+	return nil
+}
+
+func muxerTrack(t *ingest.Track) (*gohlslib.Track, error) {
+	switch t.Codec {
+	case ingest.CodecH264:
+		return &gohlslib.Track{Codec: &codecs.H264{}, ClockRate: 90000}, nil
+	case ingest.CodecAAC:
+		cfg := t.AACConfig
+		return &gohlslib.Track{Codec: &codecs.MPEG4Audio{Config: cfg}, ClockRate: t.SampleRate}, nil
+	case ingest.CodecOpus:
+		return &gohlslib.Track{Codec: &codecs.Opus{ChannelCount: t.Channels}, ClockRate: 48000}, nil
+	}
+	return nil, fmt.Errorf("track codec %q is not supported by the HLS muxer", t.Codec)
+}
+
+// Write queues a sample for the muxer without blocking. A sample of a track
+// the stream was not started with is an error.
+func (s *Stream) Write(sample ingest.Sample) error {
+	if _, ok := s.tracks[sample.Track]; !ok {
+		return fmt.Errorf("stream %q: sample of an unknown %s track", s.Name, sample.Track.Codec)
+	}
+	select {
+	case s.queue <- sample:
+		return nil
+	default:
+		s.dropped.Add(1)
+		return ErrQueueFull
+	}
+}
+
+// run is the only goroutine that writes to the muxer: gohlslib's Write
+// methods are not safe for concurrent use.
+func (s *Stream) run() {
+	defer close(s.done)
+	s.err = s.runInner()
+}
+
+func (s *Stream) runInner() error {
+	for {
+		select {
+		case <-s.ctx.Done():
+			return nil
+		case sample := <-s.queue:
+			if err := s.writeSample(sample); err != nil {
+				s.warnings.Add(1)
+				s.Logger.Warn("sample rejected by muxer", "codec", sample.Track.Codec, "error", err)
+				continue
+			}
+			s.written.Add(1)
+		}
+	}
+}
+
+func (s *Stream) writeSample(sample ingest.Sample) error {
+	mt := s.tracks[sample.Track]
+	switch sample.Track.Codec {
+	case ingest.CodecH264:
+		return s.muxer.WriteH264(mt, sample.NTP, sample.PTS, sample.Units)
+	case ingest.CodecAAC:
+		return s.muxer.WriteMPEG4Audio(mt, sample.NTP, sample.PTS, sample.Units)
+	case ingest.CodecOpus:
+		return s.muxer.WriteOpus(mt, sample.NTP, sample.PTS, sample.Units)
+	}
+	return fmt.Errorf("codec %q is not supported", sample.Track.Codec)
+}
+
+// Stats are counters of a stream since Start.
+type Stats struct {
+	Written, Dropped, Warnings uint64
+}
+
+// Stats returns the stream's counters.
+func (s *Stream) Stats() Stats {
+	return Stats{Written: s.written.Load(), Dropped: s.dropped.Load(), Warnings: s.warnings.Load()}
+}
+
+// TargetDuration is the EXT-X-TARGETDURATION the muxer announces while
+// segments keep their planned length: SegmentDuration rounded up to whole
+// seconds, as the spec requires.
+func (s *Stream) TargetDuration() time.Duration {
+	return (s.SegmentDuration + time.Second - 1).Truncate(time.Second)
+}
+
+// Close stops the writer, closes the muxer (which releases every waiting
+// request) and waits for all of them.
+func (s *Stream) Close() {
+	s.cancel()
+	<-s.done
+	s.muxer.Close()
+	s.handlers.Wait()
+}
