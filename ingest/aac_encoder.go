@@ -177,6 +177,14 @@ func (e *AACEncoder) Encode(pcm []int16) ([]byte, error) {
 	return C.GoBytes(unsafe.Pointer(&e.c.out[0]), outLen), nil
 }
 
+// aacDelaySamples is vo-aacenc's codec delay, measured by decoding a tone
+// with ffmpeg at 48 and 44.1 kHz: the sound of input sample 0 comes out at
+// output sample 1600.
+const aacDelaySamples = 1600
+
+// Delay returns the codec delay in samples per channel.
+func (e *AACEncoder) Delay() int { return aacDelaySamples }
+
 // Config returns the AudioSpecificConfig describing the access units.
 func (e *AACEncoder) Config() mpeg4audio.AudioSpecificConfig {
 	return mpeg4audio.AudioSpecificConfig{

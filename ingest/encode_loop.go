@@ -14,6 +14,9 @@ type Emit func(Sample)
 // audioEncoder is what the audio loop needs of AACEncoder and OpusEncoder.
 type audioEncoder interface {
 	FrameSamples() int
+	// Delay is the codec delay in samples: what comes out of a decoder at
+	// PTS p is the sound captured at p - Delay.
+	Delay() int
 	Encode(pcm []int16) ([]byte, error)
 	Close()
 }
@@ -72,7 +75,8 @@ func runVideo(ctx context.Context, track *Track, enc *H264Encoder, clock *videoC
 
 // runAudio captures, encodes and emits audio frames until ctx ends. PTS
 // counts samples from the first frame's offset to the shared start, so
-// audio never drifts against its own clock.
+// audio never drifts against its own clock, moved back by the codec delay so
+// that sound and picture captured together play together.
 func runAudio(ctx context.Context, track *Track, enc audioEncoder, start time.Time,
 	capture audioCapture, emit Emit,
 ) error {
@@ -84,7 +88,7 @@ func runAudio(ctx context.Context, track *Track, enc audioEncoder, start time.Ti
 			return err
 		}
 		if first {
-			pts = int64(t.Sub(start)) * int64(track.SampleRate) / int64(time.Second)
+			pts = int64(t.Sub(start))*int64(track.SampleRate)/int64(time.Second) - int64(enc.Delay())
 		}
 		pkt, err := enc.Encode(buf)
 		if err != nil {

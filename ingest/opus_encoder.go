@@ -63,6 +63,9 @@ func (e *OpusEncoder) Start() error {
 // FrameSamples is the number of samples per channel in one packet (20 ms).
 func (e *OpusEncoder) FrameSamples() int { return e.SampleRate / 50 }
 
+// Delay returns libopus's lookahead at 48 kHz (6.5 ms), in samples.
+func (e *OpusEncoder) Delay() int { return 312 }
+
 // Read hands the PCM given to Encode to libopus, which pulls its input.
 func (e *OpusEncoder) Read() (wave.Audio, func(), error) {
 	if e.pending == nil {

@@ -1,0 +1,193 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"math"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"os/exec"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/bluenviron/gohlslib/v2"
+	"github.com/bluenviron/gohlslib/v2/pkg/codecs"
+)
+
+// trackStats follows one track as the client delivers it.
+type trackStats struct {
+	samples  int
+	lastPTS  int64
+	monotone bool
+	// offset is wall-clock capture time minus media time (ms) of the last
+	// sample; equal offsets on both tracks mean they share one clock.
+	offset float64
+}
+
+func (s *trackStats) add(t *testing.T, pts int64, rate int, abs time.Time, ok bool) {
+	if s.samples > 0 && pts <= s.lastPTS {
+		s.monotone = false
+	}
+	if s.samples == 0 {
+		s.monotone = true
+	}
+	s.samples++
+	s.lastPTS = pts
+	if ok {
+		s.offset = float64(abs.UnixMilli()) - float64(pts)*1000/float64(rate)
+	}
+}
+
+// TestE2EGohlslibClient reads the stream with gohlslib's own client, with and
+// without the session cookie.
+func TestE2EGohlslibClient(t *testing.T) {
+	srv := startServer(t)
+	token := srv.login(t)
+
+	t.Run("without cookie", func(t *testing.T) {
+		for _, p := range []string{"/live/main/index.m3u8", "/live/main/video1_stream.m3u8", "/live/main/init.mp4"} {
+			resp, err := http.Get(srv.URL + p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusUnauthorized {
+				t.Errorf("GET %s without cookie: %d, want 401", p, resp.StatusCode)
+			}
+		}
+		c := &gohlslib.Client{URI: srv.URL + "/live/main/index.m3u8", OnDownloadPrimaryPlaylist: func(string) {}}
+		if err := c.Start(); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case err := <-c.Wait():
+			if err == nil || !strings.Contains(err.Error(), "401") {
+				t.Fatalf("client error = %v, want a 401", err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatal("client without cookie kept running")
+		}
+		c.Close()
+	})
+
+	t.Run("with cookie", func(t *testing.T) {
+		u, _ := url.Parse(srv.URL)
+		jar, _ := cookiejar.New(nil)
+		jar.SetCookies(u, []*http.Cookie{{Name: "jwt", Value: token}})
+
+		var mu sync.Mutex
+		stats := map[string]*trackStats{"video": {}, "audio": {}}
+		var c *gohlslib.Client
+		c = &gohlslib.Client{
+			URI:                       srv.URL + "/live/main/index.m3u8",
+			HTTPClient:                &http.Client{Jar: jar, Timeout: 10 * time.Second},
+			OnDownloadPrimaryPlaylist: func(string) {},
+			OnDownloadStreamPlaylist:  func(string) {},
+			OnDownloadSegment:         func(string) {},
+			OnDownloadPart:            func(string) {},
+			OnTracks: func(tracks []*gohlslib.Track) error {
+				for _, tr := range tracks {
+					tr := tr
+					switch tr.Codec.(type) {
+					case *codecs.H264:
+						c.OnDataH26x(tr, func(pts, _ int64, au [][]byte) {
+							abs, ok := c.AbsoluteTime(tr)
+							mu.Lock()
+							stats["video"].add(t, pts, tr.ClockRate, abs, ok)
+							mu.Unlock()
+						})
+					case *codecs.MPEG4Audio:
+						c.OnDataMPEG4Audio(tr, func(pts int64, aus [][]byte) {
+							abs, ok := c.AbsoluteTime(tr)
+							mu.Lock()
+							stats["audio"].add(t, pts, tr.ClockRate, abs, ok)
+							mu.Unlock()
+						})
+					default:
+						return fmt.Errorf("unexpected track %T", tr.Codec)
+					}
+				}
+				return nil
+			},
+		}
+		if err := c.Start(); err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+
+		deadline := time.After(30 * time.Second)
+		for {
+			mu.Lock()
+			v, a := *stats["video"], *stats["audio"]
+			mu.Unlock()
+			if v.samples >= 90 && a.samples >= 140 { // 3 s of each
+				if !v.monotone || !a.monotone {
+					t.Fatalf("timestamps went backwards: video %v, audio %v", v.monotone, a.monotone)
+				}
+				if d := math.Abs(v.offset - a.offset); d > 100 {
+					t.Fatalf("audio and video are %.0f ms apart on the wall clock, want ≤ 100", d)
+				}
+				return
+			}
+			select {
+			case err := <-c.Wait():
+				t.Fatalf("client stopped: %v\nserver log:\n%s", err, srv.logs)
+			case <-deadline:
+				t.Fatalf("after 30 s: %d video and %d audio samples\nserver log:\n%s", v.samples, a.samples, srv.logs)
+			case <-time.After(100 * time.Millisecond):
+			}
+		}
+	})
+}
+
+// TestE2EFFmpeg decodes the stream with ffmpeg, a real HLS client that
+// reads whole segments, authenticated by the cookie header.
+func TestE2EFFmpeg(t *testing.T) {
+	ffmpeg, err := exec.LookPath("ffmpeg")
+	if err != nil {
+		t.Fatal("ffmpeg not found: install Debian's ffmpeg (CI does)")
+	}
+	srv := startServer(t)
+	token := srv.login(t)
+
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, ffmpeg, "-v", "error", "-nostdin",
+		"-headers", "Cookie: jwt="+token+"\r\n",
+		"-i", srv.URL+"/live/main/index.m3u8",
+		"-t", "3.5", "-map", "0:v:0", "-map", "0:a:0",
+		"-f", "null", "-progress", "pipe:1", "-")
+	var out, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("ffmpeg: %v\n%s\nserver log:\n%s", err, stderr.String(), srv.logs)
+	}
+	frames, outTime := progressValue(out.String(), "frame"), progressValue(out.String(), "out_time_us")
+	if frames < 90 {
+		t.Errorf("ffmpeg decoded %d video frames, want ≥ 90 (3 s at 30 fps)\n%s", frames, out.String())
+	}
+	if outTime < 3_000_000 {
+		t.Errorf("ffmpeg decoded %.2f s, want ≥ 3 s", float64(outTime)/1e6)
+	}
+	if strings.Contains(stderr.String(), "rror") {
+		t.Errorf("ffmpeg reported errors:\n%s", stderr.String())
+	}
+}
+
+// progressValue returns the last value of key in ffmpeg's -progress output.
+func progressValue(progress, key string) int64 {
+	var v int64
+	for _, line := range strings.Split(progress, "\n") {
+		if k, val, ok := strings.Cut(line, "="); ok && k == key {
+			if n, err := strconv.ParseInt(strings.TrimSpace(val), 10, 64); err == nil {
+				v = n
+			}
+		}
+	}
+	return v
+}
