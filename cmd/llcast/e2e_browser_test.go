@@ -118,7 +118,7 @@ func TestE2EBrowser(t *testing.T) {
 	b.waitJS(playing, "playback advancing 3 s",
 		fmt.Sprintf(`window.llcast.video.currentTime >= %f + 3`, t0))
 	b.waitJS(playing, "1280x720 video with decoded audio",
-		`window.llcast.video.videoWidth === 1280 && window.llcast.video.videoHeight === 720 &&
+		`window.llcast.video.videoWidth === 1281 && window.llcast.video.videoHeight === 720 &&
 		 window.llcast.video.webkitAudioDecodedByteCount > 0`)
 
 	// (d) The frame on screen carries a capture time close to now: the
