@@ -118,7 +118,7 @@ func TestE2EBrowser(t *testing.T) {
 	b.waitJS(playing, "playback advancing 3 s",
 		fmt.Sprintf(`window.llcast.video.currentTime >= %f + 3`, t0))
 	b.waitJS(playing, "1280x720 video with decoded audio",
-		`window.llcast.video.videoWidth === 1281 && window.llcast.video.videoHeight === 720 &&
+		`window.llcast.video.videoWidth === 1280 && window.llcast.video.videoHeight === 720 &&
 		 window.llcast.video.webkitAudioDecodedByteCount > 0`)
 
 	// (d) The frame on screen carries a capture time close to now: the
@@ -210,7 +210,8 @@ func newBrowserTest(t *testing.T, s *testServer, path string, limit time.Duratio
 	return b
 }
 
-// fatalf ends the test with the page's state, its console and the server log.
+// fatalf ends the test with the page's state, its console and the end of
+// the server log.
 func (b *browserTest) fatalf(format string, args ...any) {
 	b.t.Helper()
 	ctx, cancel := context.WithTimeout(b.ctx, 3*time.Second)
@@ -219,8 +220,17 @@ func (b *browserTest) fatalf(format string, args ...any) {
 	if err != nil {
 		state = fmt.Sprintf("(unavailable: %v)", err)
 	}
-	b.t.Fatalf("%s\npage: %s\nconsole:\n%s\nserver log:\n%s", fmt.Sprintf(format, args...),
-		state, b.console, b.srv.logs)
+	b.t.Fatalf("%s\npage: %s\nconsole:\n%s\nserver log (last %d lines):\n%s", fmt.Sprintf(format, args...),
+		state, b.console, logTail, lastLines(b.srv.logs.String(), logTail))
+}
+
+// logTail is how much of the server log a failure shows: the access log
+// grows by about 10 lines a second while a player runs.
+const logTail = 80
+
+func lastLines(s string, n int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	return strings.Join(lines[max(0, len(lines)-n):], "\n")
 }
 
 // do runs actions that must finish within limit.
