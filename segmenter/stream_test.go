@@ -216,17 +216,21 @@ func TestStreamRejectsForeignTrackAndBadConfig(t *testing.T) {
 	}
 	cases := []struct {
 		name string
-		s    Stream
+		s    func() *Stream
 		want string
 	}{
-		{"no name", Stream{Tracks: []*ingest.Track{track}}, "Name"},
-		{"no tracks", Stream{Name: "x"}, "Tracks"},
-		{"short part", Stream{Name: "x", Tracks: []*ingest.Track{track}, PartDuration: time.Millisecond}, "PartDuration"},
-		{"segment < part", Stream{Name: "x", Tracks: []*ingest.Track{track}, PartDuration: time.Second, SegmentDuration: 500 * time.Millisecond}, "SegmentDuration"},
+		{"no name", func() *Stream { return &Stream{Tracks: []*ingest.Track{track}} }, "Name"},
+		{"no tracks", func() *Stream { return &Stream{Name: "x"} }, "Tracks"},
+		{"short part", func() *Stream {
+			return &Stream{Name: "x", Tracks: []*ingest.Track{track}, PartDuration: time.Millisecond}
+		}, "PartDuration"},
+		{"segment < part", func() *Stream {
+			return &Stream{Name: "x", Tracks: []*ingest.Track{track}, PartDuration: time.Second, SegmentDuration: 500 * time.Millisecond}
+		}, "SegmentDuration"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			err := c.s.Start()
+			err := c.s().Start()
 			if err == nil || !strings.Contains(err.Error(), c.want) {
 				t.Fatalf("err = %v, want it to name %s", err, c.want)
 			}

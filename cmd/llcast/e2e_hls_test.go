@@ -132,6 +132,9 @@ func TestE2EGohlslibClient(t *testing.T) {
 				if d := math.Abs(v.offset - a.offset); d > 100 {
 					t.Fatalf("audio and video are %.0f ms apart on the wall clock, want ≤ 100", d)
 				}
+				if strings.Contains(srv.logs.String(), "part duration changed") {
+					t.Fatalf("the muxer saw irregular parts:\n%s", srv.logs)
+				}
 				return
 			}
 			select {
