@@ -163,4 +163,3 @@ func (s *Server) serveLive(w http.ResponseWriter, r *http.Request) {
 	}
 	h.ServeHTTP(w, r)
 }
-

@@ -184,4 +184,3 @@ func TestListenInUse(t *testing.T) {
 		t.Fatalf("second server on the same port: %v", err)
 	}
 }
-

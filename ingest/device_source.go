@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"image"
-	"log/slog"
 	"math"
 	"sync"
 	"time"
@@ -25,18 +24,9 @@ type DeviceSource struct {
 	Camera, Mic string
 	// NoCamera and NoMic leave a kind out.
 	NoCamera, NoMic bool
-	// Width, Height and FPS are asked of the camera. They default to 1280x720@30.
-	Width, Height, FPS int
-	// VideoBitrate in bit/s. It defaults to 2500000.
-	VideoBitrate int
-	// AudioCodec is CodecAAC or CodecOpus. It defaults to CodecAAC.
-	AudioCodec Codec
-	// AudioBitrate in bit/s. It defaults to 128000.
-	AudioBitrate int
+	Encoding
 	// Devices to choose from. It defaults to ListDevices().
 	Devices []Device
-	// Logger. It defaults to slog.Default().
-	Logger *slog.Logger
 
 	camera, mic  *Device
 	videoReader  video.Reader
@@ -49,18 +39,7 @@ type DeviceSource struct {
 
 // Start finds and opens the devices and the encoders.
 func (s *DeviceSource) Start() error {
-	if s.Width == 0 && s.Height == 0 {
-		s.Width, s.Height = 1280, 720
-	}
-	if s.FPS == 0 {
-		s.FPS = 30
-	}
-	if s.AudioCodec == "" {
-		s.AudioCodec = CodecAAC
-	}
-	if s.Logger == nil {
-		s.Logger = slog.Default()
-	}
+	s.setDefaults()
 	if s.Devices == nil {
 		s.Devices = ListDevices()
 	}
@@ -117,11 +96,10 @@ func (s *DeviceSource) openCamera() error {
 		return fmt.Errorf("starting camera %q at %dx%d: %w", s.camera.Name, mode.Width, mode.Height, err)
 	}
 	s.videoReader = r
-	s.videoEnc = &H264Encoder{Width: mode.Width, Height: mode.Height, FPS: s.FPS, Bitrate: s.VideoBitrate}
-	if err := s.videoEnc.Start(); err != nil {
+	s.videoEnc, s.video, err = s.newVideoEncoder(mode.Width, mode.Height)
+	if err != nil {
 		return fmt.Errorf("video encoder: %w", err)
 	}
-	s.video = &Track{Codec: CodecH264, ClockRate: 90000, Width: mode.Width, Height: mode.Height, FPS: s.FPS}
 	s.Logger.Info("camera open", "name", s.camera.Name, "mode", fmt.Sprintf("%dx%d %s", mode.Width, mode.Height, mode.FrameFormat))
 	return nil
 }

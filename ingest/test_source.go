@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"image"
-	"log/slog"
 	"sync"
 	"time"
 )
@@ -14,20 +13,7 @@ import (
 // colour bars with a wall clock and the timestamp strip, and a tone that
 // beeps on every second, encoded exactly as a camera's frames would be.
 type TestSource struct {
-	// Width and Height of the picture. They default to 1280x720.
-	Width, Height int
-	// FPS is the frame rate. It defaults to 30.
-	FPS int
-	// VideoBitrate in bit/s. It defaults to 2500000.
-	VideoBitrate int
-	// KeyframeInterval in frames. It defaults to FPS (one IDR per second).
-	KeyframeInterval int
-	// AudioCodec is CodecAAC or CodecOpus. It defaults to CodecAAC.
-	AudioCodec Codec
-	// AudioBitrate in bit/s. It defaults to 128000.
-	AudioBitrate int
-	// Logger. It defaults to slog.Default().
-	Logger *slog.Logger
+	Encoding
 
 	// now is the wall clock; tests replace it.
 	now func() time.Time
@@ -42,18 +28,7 @@ type TestSource struct {
 
 // Start fills in defaults, validates and opens the encoders.
 func (s *TestSource) Start() error {
-	if s.Width == 0 && s.Height == 0 {
-		s.Width, s.Height = 1280, 720
-	}
-	if s.FPS == 0 {
-		s.FPS = 30
-	}
-	if s.AudioCodec == "" {
-		s.AudioCodec = CodecAAC
-	}
-	if s.Logger == nil {
-		s.Logger = slog.Default()
-	}
+	s.setDefaults()
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -62,20 +37,17 @@ func (s *TestSource) Start() error {
 			s.Width, s.Height, StripSquares*StripSquareSize, 8*StripSquareSize)
 	}
 
-	s.videoEnc = &H264Encoder{
-		Width: s.Width, Height: s.Height, FPS: s.FPS,
-		Bitrate: s.VideoBitrate, KeyframeInterval: s.KeyframeInterval,
-	}
-	if err := s.videoEnc.Start(); err != nil {
+	videoEnc, video, err := s.newVideoEncoder(s.Width, s.Height)
+	if err != nil {
 		return fmt.Errorf("video encoder: %w", err)
 	}
+	s.videoEnc, s.video = videoEnc, video
 	audioEnc, track, err := newAudioEncoder(s.AudioCodec, s.AudioBitrate)
 	if err != nil {
 		s.videoEnc.Close()
 		return err
 	}
 	s.audioEnc, s.audio = audioEnc, track
-	s.video = &Track{Codec: CodecH264, ClockRate: 90000, Width: s.Width, Height: s.Height, FPS: s.FPS}
 	s.pattern = newTestPattern(s.Width, s.Height)
 	s.tone = tone{sampleRate: track.SampleRate, channels: track.Channels}
 	return nil

@@ -12,7 +12,7 @@ import (
 func TestTestSourceEmitsSyncedSamples(t *testing.T) {
 	for _, codec := range []Codec{CodecAAC, CodecOpus} {
 		t.Run(string(codec), func(t *testing.T) {
-			src := &TestSource{AudioCodec: codec}
+			src := &TestSource{Encoding: Encoding{AudioCodec: codec}}
 			if err := src.Start(); err != nil {
 				t.Fatal(err)
 			}
@@ -75,7 +75,7 @@ func TestTestSourceEmitsSyncedSamples(t *testing.T) {
 }
 
 func TestTestSourceRejectsTinyPicture(t *testing.T) {
-	src := &TestSource{Width: 320, Height: 240}
+	src := &TestSource{Encoding: Encoding{Width: 320, Height: 240}}
 	if err := src.Start(); err == nil {
 		src.Close()
 		t.Fatal("a picture too small for the timestamp strip was accepted")

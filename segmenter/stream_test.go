@@ -139,14 +139,9 @@ func TestStreamUnknownFileIs404(t *testing.T) {
 }
 
 func TestStreamBlockingRequestTimesOutWith503(t *testing.T) {
-	track, enc := newTestTracks(t)
-	s := startStream(t, track, io.Discard)
-	feedVideo(t, s, track, enc, 0, 90)
-	waitFor(t, "samples", func() bool { return s.Stats().Written == 90 })
+	s, _, _, msn := startFedStream(t)
 
 	// Ask for a part one segment ahead; no more samples come.
-	media := get(t, s, "/live/main/video1_stream.m3u8").Body.String()
-	msn := nextMSN(t, media)
 	start := time.Now()
 	rec := get(t, s, "/live/main/video1_stream.m3u8?_HLS_msn="+msn+"&_HLS_part=0")
 	if rec.Code != http.StatusServiceUnavailable {
@@ -165,12 +160,8 @@ func TestStreamBlockingRequestTimesOutWith503(t *testing.T) {
 }
 
 func TestStreamBlockingRequestEndsWithClient(t *testing.T) {
-	track, enc := newTestTracks(t)
-	s := startStream(t, track, io.Discard)
+	s, _, _, msn := startFedStream(t)
 	defer s.Close()
-	feedVideo(t, s, track, enc, 0, 90)
-	waitFor(t, "samples", func() bool { return s.Stats().Written == 90 })
-	msn := nextMSN(t, get(t, s, "/live/main/video1_stream.m3u8").Body.String())
 
 	ctx, cancel := context.WithCancel(context.Background())
 	req := httptest.NewRequest(http.MethodGet, "/live/main/video1_stream.m3u8?_HLS_msn="+msn+"&_HLS_part=0", nil).WithContext(ctx)
@@ -186,12 +177,8 @@ func TestStreamBlockingRequestEndsWithClient(t *testing.T) {
 }
 
 func TestStreamBlockingRequestIsAnsweredWhenPartArrives(t *testing.T) {
-	track, enc := newTestTracks(t)
-	s := startStream(t, track, io.Discard)
+	s, track, enc, msn := startFedStream(t)
 	defer s.Close()
-	feedVideo(t, s, track, enc, 0, 90)
-	waitFor(t, "samples", func() bool { return s.Stats().Written == 90 })
-	msn := nextMSN(t, get(t, s, "/live/main/video1_stream.m3u8").Body.String())
 
 	got := make(chan *httptest.ResponseRecorder, 1)
 	go func() { got <- get(t, s, "/live/main/video1_stream.m3u8?_HLS_msn="+msn+"&_HLS_part=0") }()
@@ -247,6 +234,17 @@ func TestStreamCloseLeavesNoGoroutines(t *testing.T) {
 	_ = get(t, s, "/live/main/index.m3u8")
 	s.Close()
 	waitFor(t, "goroutines to end", func() bool { return runtime.NumGoroutine() <= before })
+}
+
+// startFedStream returns a stream with 3 s of video written and the next
+// segment's media sequence number, which does not exist yet.
+func startFedStream(t *testing.T) (*Stream, *ingest.Track, *ingest.H264Encoder, string) {
+	t.Helper()
+	track, enc := newTestTracks(t)
+	s := startStream(t, track, io.Discard)
+	feedVideo(t, s, track, enc, 0, 90)
+	waitFor(t, "samples", func() bool { return s.Stats().Written == 90 })
+	return s, track, enc, nextMSN(t, get(t, s, "/live/main/video1_stream.m3u8").Body.String())
 }
 
 func nextMSN(t *testing.T, playlist string) string {

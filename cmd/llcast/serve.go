@@ -134,23 +134,16 @@ func openSource(cfg configs.Config, log *slog.Logger) (source, string, error) {
 			log.Info("no camera found, using the test source", "reason", err)
 		}
 	}
-	var src source
-	var what string
+	enc := ingest.Encoding{
+		Width: cfg.Video.Width, Height: cfg.Video.Height, FPS: cfg.Video.FPS,
+		VideoBitrate: cfg.Video.Bitrate, AudioCodec: codec, AudioBitrate: cfg.Audio.Bitrate,
+		Logger: log,
+	}
+	var src source = &ingest.TestSource{Encoding: enc}
+	what := "the test source"
 	if kind == "device" {
-		src = &ingest.DeviceSource{
-			Camera: cfg.Camera, Mic: cfg.Mic, Devices: devices,
-			Width: cfg.Video.Width, Height: cfg.Video.Height, FPS: cfg.Video.FPS,
-			VideoBitrate: cfg.Video.Bitrate, AudioCodec: codec, AudioBitrate: cfg.Audio.Bitrate,
-			Logger: log,
-		}
+		src = &ingest.DeviceSource{Encoding: enc, Camera: cfg.Camera, Mic: cfg.Mic, Devices: devices}
 		what = "your camera and microphone"
-	} else {
-		src = &ingest.TestSource{
-			Width: cfg.Video.Width, Height: cfg.Video.Height, FPS: cfg.Video.FPS,
-			VideoBitrate: cfg.Video.Bitrate, AudioCodec: codec, AudioBitrate: cfg.Audio.Bitrate,
-			Logger: log,
-		}
-		what = "the test source"
 	}
 	if err := src.Start(); err != nil {
 		return nil, "", err

@@ -118,6 +118,9 @@
     const hls = new Hls({
       lowLatencyMode: true,
       backBufferLength: 30, // bounded memory on long sessions
+      // After a stall, play up to 10% faster until back at the server's
+      // PART-HOLD-BACK, instead of staying late for the rest of the session.
+      maxLiveSyncPlaybackRate: 1.1,
     });
     llcast.hls = hls;
     hls.on(Hls.Events.ERROR, (event, data) => onHlsError(hls, data));
