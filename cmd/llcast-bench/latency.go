@@ -34,7 +34,9 @@ const sampleJS = `(() => {
 		if (y > 50 && y < 200) ok = false;
 		ms = ms * 2 + (y >= 128 ? 1 : 0);
 	}
-	return {ok: ok, latency: now - ms, hls: l.hls ? l.hls.latency * 1000 : null, page: l.latency};
+	const b = v.buffered.length ? v.buffered.end(v.buffered.length - 1) - v.currentTime : 0;
+	return {ok: ok, latency: now - ms, hls: l.hls ? l.hls.latency * 1000 : null, page: l.latency,
+		now: now, media: v.currentTime * 1000, buffer: b * 1000};
 })()`
 
 type sample struct {
@@ -42,13 +44,19 @@ type sample struct {
 	Latency float64  `json:"latency"` // ms
 	HLS     *float64 `json:"hls"`     // ms
 	Page    *float64 `json:"page"`    // ms
+	Now     float64  `json:"now"`     // Date.now()
+	Media   float64  `json:"media"`   // video.currentTime, ms
+	Buffer  float64  `json:"buffer"`  // forward buffer, ms
 }
 
 // latencyResult holds the samples of a run, in ms.
 type latencyResult struct {
-	strip, hls, page []float64
-	failed           int
-	duration         time.Duration
+	strip, hls, page, buffer []float64
+	failed                   int
+	duration                 time.Duration
+	// first and last sample: the player's media clock against the wall
+	// clock; a rate below 1 makes latency creep up.
+	first, last sample
 }
 
 // measureLatency logs in to url with headless Chromium, waits for the watch
@@ -83,7 +91,12 @@ func measureLatency(ctx context.Context, chromium, url, password string, d time.
 			res.failed++
 			continue
 		}
+		if len(res.strip) == 0 {
+			res.first = s
+		}
+		res.last = s
 		res.strip = append(res.strip, s.Latency)
+		res.buffer = append(res.buffer, s.Buffer)
 		if s.HLS != nil {
 			res.hls = append(res.hls, *s.HLS)
 		}
@@ -183,6 +196,10 @@ func (r *latencyResult) print(w io.Writer) {
 		percentile(s, 50), percentile(s, 95), s[0], s[len(s)-1], len(s), r.failed)
 	fmt.Fprintf(w, "  hls.js hls.latency p50 %s; watch page llcast.latency (PROGRAM-DATE-TIME) p50 %s\n",
 		p50(r.hls), p50(r.page))
+	if wall := r.last.Now - r.first.Now; wall > 0 {
+		fmt.Fprintf(w, "  player clock ran at %.4f× real time; forward buffer p50 %s\n",
+			(r.last.Media-r.first.Media)/wall, p50(r.buffer))
+	}
 }
 
 func p50(v []float64) string {
