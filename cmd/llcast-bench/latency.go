@@ -36,7 +36,7 @@ const sampleJS = `(() => {
 	}
 	const b = v.buffered.length ? v.buffered.end(v.buffered.length - 1) - v.currentTime : 0;
 	return {ok: ok, latency: now - ms, hls: l.hls ? l.hls.latency * 1000 : null, page: l.latency,
-		now: now, media: v.currentTime * 1000, buffer: b * 1000};
+		now: now, media: v.currentTime * 1000, buffer: b * 1000, stalls: window.benchStalls || 0};
 })()`
 
 type sample struct {
@@ -47,6 +47,7 @@ type sample struct {
 	Now     float64  `json:"now"`     // Date.now()
 	Media   float64  `json:"media"`   // video.currentTime, ms
 	Buffer  float64  `json:"buffer"`  // forward buffer, ms
+	Stalls  int      `json:"stalls"`  // "waiting" events since sampling began
 }
 
 // latencyResult holds the samples of a run, in ms.
@@ -72,6 +73,11 @@ func measureLatency(ctx context.Context, chromium, url, password string, d time.
 	}
 	if err := waitLive(ctx, 30*time.Second); err != nil {
 		return nil, err
+	}
+	// Count rebuffering: a low latency that stalls is no good to a viewer.
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](
+		`window.benchStalls = 0; llcast.video.addEventListener('waiting', () => window.benchStalls++); true`)); err != nil {
+		return nil, fmt.Errorf("installing the stall counter: %w", err)
 	}
 	res := &latencyResult{duration: d}
 	tick := time.NewTicker(100 * time.Millisecond)
@@ -197,8 +203,8 @@ func (r *latencyResult) print(w io.Writer) {
 	fmt.Fprintf(w, "  hls.js hls.latency p50 %s; watch page llcast.latency (PROGRAM-DATE-TIME) p50 %s\n",
 		p50(r.hls), p50(r.page))
 	if wall := r.last.Now - r.first.Now; wall > 0 {
-		fmt.Fprintf(w, "  player clock ran at %.4f× real time; forward buffer p50 %s\n",
-			(r.last.Media-r.first.Media)/wall, p50(r.buffer))
+		fmt.Fprintf(w, "  player clock ran at %.4f× real time; forward buffer p50 %s; %d stalls\n",
+			(r.last.Media-r.first.Media)/wall, p50(r.buffer), r.last.Stalls)
 	}
 }
 

@@ -17,6 +17,9 @@
   const TICK_MS = 500; // latency refresh interval
   const STALL_MS = 15000; // no progress while playing for this long -> restart
   const MEDIA_RECOVERY_MS = 5000; // at most one recoverMediaError per this period
+  const CATCH_UP_S = 0.3; // jump forward when this far behind the target position
+  const KEEP_BUFFER_S = 0.8; // never jump closer than this to the end of the buffer
+  const CATCH_UP_MS = 5000; // at most one jump per this period
 
   const video = document.getElementById('video');
   const statusEl = document.getElementById('status');
@@ -39,6 +42,7 @@
   let lastMediaRecovery = 0;
   let lastTime = -1;
   let lastProgressAt = Date.now();
+  let lastCatchUp = 0;
 
   // ---------- status ----------
 
@@ -197,7 +201,33 @@
     return null;
   }
 
+  // hls.js starts playback at a keyframe, which with 1 s GOPs can be most of
+  // a second behind the target the server's PART-HOLD-BACK sets, and only
+  // speeds up with more than a second buffered. When the target position is
+  // already buffered, jump there — but keep KEEP_BUFFER_S ahead of the
+  // playhead, because parts arrive in bursts and a thinner buffer stalls.
+  // After a stall hls.js moves its target back, and so does this.
+  function catchUp(now) {
+    const hls = llcast.hls;
+    if (llcast.mode !== 'hls' || !hls || video.paused || llcast.state !== 'live' ||
+        now - lastCatchUp < CATCH_UP_MS || video.buffered.length === 0) {
+      return;
+    }
+    const end = video.buffered.end(video.buffered.length - 1);
+    const sync = hls.liveSyncPosition;
+    if (sync === null || !isFinite(sync)) {
+      return;
+    }
+    const target = Math.min(sync, end - KEEP_BUFFER_S);
+    if (!(target - video.currentTime > CATCH_UP_S) || target < video.buffered.start(video.buffered.length - 1)) {
+      return;
+    }
+    lastCatchUp = now;
+    video.currentTime = target;
+  }
+
   function tick() {
+    catchUp(Date.now());
     const ms = measureLatency();
     if (ms === null || !isFinite(ms)) {
       llcast.latency = null;
