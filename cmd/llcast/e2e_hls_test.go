@@ -8,7 +8,9 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -149,36 +151,43 @@ func TestE2EGohlslibClient(t *testing.T) {
 }
 
 // TestE2EFFmpeg decodes the stream with ffmpeg, a real HLS client that
-// reads whole segments, authenticated by the cookie header.
+// reads whole segments, authenticated by the cookie header, with either
+// audio codec.
 func TestE2EFFmpeg(t *testing.T) {
 	ffmpeg, err := exec.LookPath("ffmpeg")
 	if err != nil {
 		t.Fatal("ffmpeg not found: install Debian's ffmpeg (CI does)")
 	}
-	srv := startServer(t)
-	token := srv.login(t)
-
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, ffmpeg, "-v", "error", "-nostdin",
-		"-headers", "Cookie: jwt="+token+"\r\n",
-		"-i", srv.URL+"/live/main/index.m3u8",
-		"-t", "3.5", "-map", "0:v:0", "-map", "0:a:0",
-		"-f", "null", "-progress", "pipe:1", "-")
-	var out, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &stderr
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("ffmpeg: %v\n%s\nserver log:\n%s", err, stderr.String(), srv.logs)
-	}
-	frames, outTime := progressValue(out.String(), "frame"), progressValue(out.String(), "out_time_us")
-	if frames < 90 {
-		t.Errorf("ffmpeg decoded %d video frames, want ≥ 90 (3 s at 30 fps)\n%s", frames, out.String())
-	}
-	if outTime < 3_000_000 {
-		t.Errorf("ffmpeg decoded %.2f s, want ≥ 3 s", float64(outTime)/1e6)
-	}
-	if strings.Contains(stderr.String(), "rror") {
-		t.Errorf("ffmpeg reported errors:\n%s", stderr.String())
+	for _, codec := range []string{"aac", "opus"} {
+		t.Run(codec, func(t *testing.T) {
+			srv := startServer(t, "--audio-codec", codec)
+			token := srv.login(t)
+			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+			defer cancel()
+			progress := filepath.Join(t.TempDir(), "progress")
+			// Video is decoded and counted in the progress report; audio is
+			// decoded to 48 kHz mono PCM on stdout and measured by length.
+			cmd := exec.CommandContext(ctx, ffmpeg, "-v", "error", "-nostdin", "-progress", progress,
+				"-headers", "Cookie: jwt="+token+"\r\n",
+				"-i", srv.URL+"/live/main/index.m3u8",
+				"-map", "0:v:0", "-t", "3.5", "-f", "null", "-",
+				"-map", "0:a:0", "-t", "3.5", "-ac", "1", "-ar", "48000", "-f", "s16le", "pipe:1")
+			var pcm, stderr bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &pcm, &stderr
+			if err := cmd.Run(); err != nil {
+				t.Fatalf("ffmpeg: %v\n%s\nserver log:\n%s", err, stderr.String(), srv.logs)
+			}
+			report, _ := os.ReadFile(progress)
+			if frames := progressValue(string(report), "frame"); frames < 90 {
+				t.Errorf("ffmpeg decoded %d video frames, want ≥ 90 (3 s at 30 fps)", frames)
+			}
+			if secs := float64(pcm.Len()) / 2 / 48000; secs < 3 {
+				t.Errorf("ffmpeg decoded %.2f s of %s audio, want ≥ 3 s", secs, codec)
+			}
+			if strings.Contains(stderr.String(), "rror") {
+				t.Errorf("ffmpeg reported errors:\n%s", stderr.String())
+			}
+		})
 	}
 }
 

@@ -137,7 +137,10 @@ func openSource(cfg configs.Config, log *slog.Logger) (source, string, error) {
 	enc := ingest.Encoding{
 		Width: cfg.Video.Width, Height: cfg.Video.Height, FPS: cfg.Video.FPS,
 		VideoBitrate: cfg.Video.Bitrate, AudioCodec: codec, AudioBitrate: cfg.Audio.Bitrate,
-		Logger: log,
+		// An IDR exactly where each segment may end, so segments keep
+		// their planned length and every one can start playback.
+		KeyframeInterval: max(1, int(cfg.HLS.SegmentDuration.D().Seconds()*float64(cfg.Video.FPS)+0.5)),
+		Logger:           log,
 	}
 	var src source = &ingest.TestSource{Encoding: enc}
 	what := "the test source"
