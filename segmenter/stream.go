@@ -50,6 +50,8 @@ type Stream struct {
 	waiting  chan struct{}
 	handlers sync.WaitGroup
 
+	closeOnce sync.Once
+
 	dropped  atomic.Uint64
 	written  atomic.Uint64
 	warnings atomic.Uint64
@@ -214,10 +216,12 @@ func (s *Stream) TargetDuration() time.Duration {
 }
 
 // Close stops the writer, closes the muxer (which releases every waiting
-// request) and waits for all of them.
+// request) and waits for all of them. Calling it again does nothing.
 func (s *Stream) Close() {
-	s.cancel()
-	<-s.done
-	s.muxer.Close()
-	s.handlers.Wait()
+	s.closeOnce.Do(func() {
+		s.cancel()
+		<-s.done
+		s.muxer.Close()
+		s.handlers.Wait()
+	})
 }

@@ -233,6 +233,7 @@ func TestStreamCloseLeavesNoGoroutines(t *testing.T) {
 	waitFor(t, "samples", func() bool { return s.Stats().Written == 60 })
 	_ = get(t, s, "/live/main/index.m3u8")
 	s.Close()
+	s.Close() // serve closes early on shutdown and again when it returns
 	waitFor(t, "goroutines to end", func() bool { return runtime.NumGoroutine() <= before })
 }
 
