@@ -126,7 +126,10 @@ func (s *Server) routes() (http.Handler, error) {
 		_, _ = w.Write([]byte("ok\n"))
 	})
 	r.Get("/login", login.form)
-	r.Method(http.MethodPost, "/login", csrf.Handler(http.HandlerFunc(login.login)))
+	// 10 guesses at once, then one every 6 s per address: a person who
+	// mistypes never notices, a password guesser gets 600 tries an hour.
+	limit := LoginLimit(10, 6*time.Second, s.Logger)
+	r.Method(http.MethodPost, "/login", csrf.Handler(limit(http.HandlerFunc(login.login))))
 	r.Method(http.MethodPost, "/logout", csrf.Handler(http.HandlerFunc(login.logout)))
 	r.Get("/", s.watchPage(tmpl))
 	r.Handle("/assets/*", http.StripPrefix("/assets/", http.FileServerFS(player.Assets())))

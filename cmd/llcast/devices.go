@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"github.com/llcast/llcast/ingest"
@@ -55,5 +54,3 @@ func runDevices(args []string, stdout, stderr io.Writer) error {
 	}
 	return nil
 }
-
-func environ() []string { return os.Environ() }

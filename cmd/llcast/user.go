@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -91,7 +92,7 @@ func readPassword(r io.Reader) (string, error) {
 // LLCAST_DATA, then the per-user default.
 func dataDirFor(flagValue string) (string, error) {
 	cfg := configs.Default()
-	if env, err := configs.Load("", environ()); err == nil {
+	if env, err := configs.Load("", os.Environ()); err == nil {
 		cfg = env
 	}
 	if flagValue != "" {
