@@ -149,6 +149,9 @@ func openSource(cfg configs.Config, log *slog.Logger) (source, string, error) {
 		what = "your camera and microphone"
 	}
 	if err := src.Start(); err != nil {
+		if errors.Is(err, ingest.ErrNoDevice) {
+			err = fmt.Errorf("%w (`llcast devices` lists them; --source test streams the test picture)", err)
+		}
 		return nil, "", err
 	}
 	return src, what, nil
