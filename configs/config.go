@@ -134,8 +134,10 @@ func (c *Config) Validate() error {
 	if !streamName.MatchString(c.Stream) {
 		bad("stream", "%q must be 1 to 64 letters, digits, '_' or '-'", c.Stream)
 	}
-	if c.Video.Width < 704 || c.Video.Width > 3840 || c.Video.Width%2 != 0 {
-		bad("video.width", "%d must be even and 704 to 3840", c.Video.Width)
+	// Small cameras (640x480) are fine; the test source asks for at least
+	// 704 px itself, the width of its timestamp strip.
+	if c.Video.Width < 320 || c.Video.Width > 3840 || c.Video.Width%2 != 0 {
+		bad("video.width", "%d must be even and 320 to 3840", c.Video.Width)
 	}
 	if c.Video.Height < 128 || c.Video.Height > 2160 || c.Video.Height%2 != 0 {
 		bad("video.height", "%d must be even and 128 to 2160", c.Video.Height)
