@@ -3,17 +3,23 @@ module github.com/llcast/llcast
 go 1.26.0
 
 require (
+	fyne.io/systray v1.11.0
 	github.com/bluenviron/gohlslib/v2 v2.4.5
 	github.com/bluenviron/mediacommon/v2 v2.9.5
 	github.com/chromedp/cdproto v0.159.0
 	github.com/chromedp/chromedp v0.22.1
+	github.com/creack/pty v1.1.24
 	github.com/go-chi/chi/v5 v5.5.0
 	github.com/go-chi/jwtauth/v5 v5.3.3
+	github.com/godbus/dbus/v5 v5.1.0
 	github.com/lestrrat-go/jwx/v2 v2.1.3
 	github.com/pion/mediadevices v0.10.0
 	golang.org/x/crypto v0.33.0
 	golang.org/x/image v0.23.0
+	golang.org/x/sys v0.38.0
+	golang.org/x/term v0.37.0
 	gopkg.in/yaml.v3 v3.0.1
+	rsc.io/qr v0.2.0
 )
 
 require (
@@ -50,5 +56,4 @@ require (
 	github.com/segmentio/asm v1.2.0 // indirect
 	github.com/wlynxg/anet v0.0.5 // indirect
 	golang.org/x/net v0.35.0 // indirect
-	golang.org/x/sys v0.30.0 // indirect
 )

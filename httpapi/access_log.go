@@ -12,7 +12,9 @@ import (
 // AccessLog logs one line per request: method, path (never the query, which
 // may carry a token), status, size and duration. Headers, and with them
 // cookies, are never logged. Successful media requests, several per second
-// per viewer, log at debug level so the streamer's terminal stays readable.
+// per viewer, and the studio page's polling of /api/studio log at debug
+// level so the streamer's terminal (and the studio's own log view) stays
+// readable.
 func AccessLog(log *slog.Logger) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -20,7 +22,7 @@ func AccessLog(log *slog.Logger) func(http.Handler) http.Handler {
 			start := time.Now()
 			defer func() {
 				level := slog.LevelInfo
-				if ww.Status() < 400 && strings.HasPrefix(r.URL.Path, "/live/") {
+				if ww.Status() < 400 && isPolled(r) {
 					level = slog.LevelDebug
 				}
 				log.Log(r.Context(), level, "request",
@@ -35,4 +37,10 @@ func AccessLog(log *slog.Logger) func(http.Handler) http.Handler {
 			next.ServeHTTP(ww, r)
 		})
 	}
+}
+
+// isPolled tells the requests a client repeats every second or so.
+func isPolled(r *http.Request) bool {
+	return strings.HasPrefix(r.URL.Path, "/live/") ||
+		(r.Method == http.MethodGet && (r.URL.Path == "/api/studio" || strings.HasPrefix(r.URL.Path, "/api/studio/")))
 }

@@ -26,3 +26,29 @@ func TestAccessLogOmitsSecrets(t *testing.T) {
 		t.Fatalf("log leaks a secret: %s", out)
 	}
 }
+
+func TestAccessLogLevels(t *testing.T) {
+	for _, c := range []struct {
+		method, path string
+		status       int
+		want         string
+	}{
+		{http.MethodGet, "/live/main/part1.mp4", 200, "DEBUG"},
+		{http.MethodGet, "/live/main/index.m3u8", 401, "INFO"},
+		{http.MethodGet, "/api/studio", 200, "DEBUG"},
+		{http.MethodGet, "/api/studio/logs", 200, "DEBUG"},
+		{http.MethodGet, "/api/studio", 403, "INFO"},
+		{http.MethodPost, "/api/studio/start", 200, "INFO"},
+		{http.MethodGet, "/api/studiox", 200, "INFO"},
+		{http.MethodGet, "/studio", 200, "INFO"},
+	} {
+		logs := &lockedWriter{w: &strings.Builder{}}
+		log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+		AccessLog(log)(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+			w.WriteHeader(c.status)
+		})).ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(c.method, c.path, nil))
+		if !strings.Contains(logs.String(), "level="+c.want) {
+			t.Errorf("%s %s → %d logged %q, want level %s", c.method, c.path, c.status, logs, c.want)
+		}
+	}
+}

@@ -20,19 +20,31 @@ type loginHandler struct {
 type loginPage struct {
 	Error    string
 	Username string
+	// Next is where to go after logging in; only local paths get here.
+	Next string
 }
 
 func (h *loginHandler) form(w http.ResponseWriter, r *http.Request) {
+	next := localRedirect(r.FormValue("next"))
 	if _, err := claimsFromRequest(h.auth, r); err == nil {
-		http.Redirect(w, r, "/", http.StatusSeeOther)
+		http.Redirect(w, r, next, http.StatusSeeOther)
 		return
 	}
-	h.render(w, http.StatusOK, loginPage{})
+	h.render(w, http.StatusOK, loginPage{Next: nextField(next)})
+}
+
+// nextField leaves the default "/" out of the form.
+func nextField(next string) string {
+	if next == "/" {
+		return ""
+	}
+	return next
 }
 
 func (h *loginHandler) login(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
 	name, password := r.PostFormValue("username"), r.PostFormValue("password")
+	next := localRedirect(r.FormValue("next"))
 	user, err := h.users.Authenticate(name, password)
 	if err != nil {
 		if errors.Is(err, ErrBadCredentials) {
@@ -40,7 +52,7 @@ func (h *loginHandler) login(w http.ResponseWriter, r *http.Request) {
 		} else {
 			h.log.Error("login failed", "user", name, "error", err)
 		}
-		h.render(w, http.StatusUnauthorized, loginPage{Error: "Wrong username or password.", Username: name})
+		h.render(w, http.StatusUnauthorized, loginPage{Error: "Wrong username or password.", Username: name, Next: nextField(next)})
 		return
 	}
 	token, exp, err := h.auth.Issue(user, time.Now())
@@ -51,7 +63,7 @@ func (h *loginHandler) login(w http.ResponseWriter, r *http.Request) {
 	}
 	http.SetCookie(w, sessionCookie(r, token, exp))
 	h.log.Info("login", "user", user.Name, "role", user.Role, "remote", r.RemoteAddr)
-	http.Redirect(w, r, "/", http.StatusSeeOther)
+	http.Redirect(w, r, next, http.StatusSeeOther)
 }
 
 func (h *loginHandler) logout(w http.ResponseWriter, r *http.Request) {

@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strconv"
+	"syscall"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -25,6 +27,10 @@ type StreamFinder interface {
 type Server struct {
 	// Listen is the address to bind. It defaults to "127.0.0.1:8080".
 	Listen string
+	// PortFallback, when above 0, lets Start try the next PortFallback ports
+	// on the same host when Listen's port is taken; Addr reports the one
+	// bound. It defaults to 0: a port chosen on purpose is used or fails.
+	PortFallback int
 	// Users who may log in. Required.
 	Users *UserStore
 	// Auth issues and checks session tokens. Required, started.
@@ -37,7 +43,19 @@ type Server struct {
 	ShutdownTimeout time.Duration
 	// Logger. It defaults to slog.Default().
 	Logger *slog.Logger
+	// Studio is steered from /studio and /api/studio. It defaults to nil:
+	// both answer 404.
+	Studio Studio
+	// Probe reports the network on the studio page; the caller starts and
+	// closes it. It defaults to nil: the state is "unknown".
+	Probe *NetProbe
+	// Logs are shown on the studio page. It defaults to nil: no lines.
+	Logs *LogRing
+	// Addresses lists the watch URLs shown on the studio page for other
+	// machines. It defaults to nil: none.
+	Addresses func() []string
 
+	viewers  *ViewerCounter
 	listener net.Listener
 	srv      *http.Server
 	done     chan struct{}
@@ -63,6 +81,7 @@ func (s *Server) Start() error {
 		return errors.New("http server needs Users, Auth and Streams")
 	}
 	s.Logger = s.Logger.With("component", "httpapi")
+	s.viewers = &ViewerCounter{}
 	if !player.HasHLSJS() {
 		s.Logger.Warn("hls.js is missing from the player assets: Chrome and Firefox cannot play; build with `make build`")
 	}
@@ -70,7 +89,7 @@ func (s *Server) Start() error {
 	if err != nil {
 		return err
 	}
-	ln, err := net.Listen("tcp", s.Listen)
+	ln, err := s.listen()
 	if err != nil {
 		return fmt.Errorf("listening on %s: %w (is another llcast running? pick another with --listen)", s.Listen, err)
 	}
@@ -86,6 +105,27 @@ func (s *Server) Start() error {
 	return nil
 }
 
+// listen binds Listen or, with PortFallback, the first free port after it.
+func (s *Server) listen() (net.Listener, error) {
+	ln, err := net.Listen("tcp", s.Listen)
+	if err == nil || s.PortFallback <= 0 || !errors.Is(err, syscall.EADDRINUSE) {
+		return ln, err
+	}
+	host, portText, splitErr := net.SplitHostPort(s.Listen)
+	port, convErr := strconv.Atoi(portText)
+	if splitErr != nil || convErr != nil {
+		return nil, err
+	}
+	for p := port + 1; p <= min(port+s.PortFallback, 65535); p++ {
+		addr := net.JoinHostPort(host, strconv.Itoa(p))
+		if ln, lerr := net.Listen("tcp", addr); lerr == nil {
+			s.Logger.Warn("port in use, listening on another", "wanted", s.Listen, "listen", ln.Addr().String())
+			return ln, nil
+		}
+	}
+	return nil, fmt.Errorf("%w, and none of the next %d ports is free", err, s.PortFallback)
+}
+
 func (s *Server) run() {
 	defer close(s.done)
 	if err := s.srv.Serve(s.listener); !errors.Is(err, http.ErrServerClosed) {
@@ -93,8 +133,16 @@ func (s *Server) run() {
 	}
 }
 
-// Addr is the bound address, useful with port 0.
+// Addr is the bound address, useful with port 0 or PortFallback.
 func (s *Server) Addr() net.Addr { return s.listener.Addr() }
+
+// Viewers counts the sessions that fetched media in the last 15 s.
+func (s *Server) Viewers() int {
+	if s.viewers == nil {
+		return 0
+	}
+	return s.viewers.Count()
+}
 
 // Close shuts down gracefully within ShutdownTimeout, then forcefully.
 func (s *Server) Close() error {
@@ -136,8 +184,24 @@ func (s *Server) routes() (http.Handler, error) {
 
 	r.Route("/live/{stream}", func(r chi.Router) {
 		r.Use(RequireToken(s.Auth, s.Logger))
+		r.Use(s.viewers.Handler)
 		r.Get("/*", s.serveLive)
 	})
+
+	apiToken := RequireAPIToken(s.Auth, s.Logger)
+	r.With(csrf.Handler, apiToken).Get("/api/qr.png", qrHandler(s.Logger))
+	if s.Studio != nil {
+		r.Method(http.MethodGet, "/studio", &studioPage{auth: s.Auth, templates: tmpl, stream: s.DefaultStream, log: s.Logger})
+		api := &studioAPI{
+			studio: s.Studio, probe: s.Probe, logs: s.Logs, addresses: s.Addresses,
+			viewers: s.viewers, stream: s.DefaultStream, log: s.Logger,
+		}
+		r.Route("/api/studio", func(r chi.Router) {
+			// CrossOriginProtection lets GET through and stops cross-site POSTs.
+			r.Use(csrf.Handler, apiToken, RequireRole(RoleAdmin, s.Logger))
+			api.routes(r)
+		})
+	}
 	return r, nil
 }
 

@@ -1,13 +1,15 @@
 package httpapi
 
 import (
+	"errors"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
-	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -29,17 +31,30 @@ type testEnv struct {
 
 func newTestServer(t *testing.T) *testEnv {
 	t.Helper()
-	users := &UserStore{Path: filepath.Join(t.TempDir(), UsersFile)}
-	if err := users.Put("alice", RoleViewer, "correct horse"); err != nil {
-		t.Fatal(err)
-	}
+	return newTestServerWith(t, nil)
+}
+
+// newTestServerWith lets configure set more fields before Start. Unless it
+// sets Users, the store holds the viewer alice ("correct horse"); tests
+// that never log in through the form save the bcrypt time with emptyUsers.
+func newTestServerWith(t *testing.T, configure func(*Server)) *testEnv {
+	t.Helper()
 	logs := &lockedWriter{w: &strings.Builder{}}
 	s := &Server{
-		Listen: "127.0.0.1:0", Users: users, Auth: newTestAuth(t),
+		Listen: "127.0.0.1:0", Auth: newTestAuth(t),
 		Streams: fakeStreams{http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 			_, _ = io.WriteString(w, "#EXTM3U\n")
 		})},
 		Logger: slog.New(slog.NewTextHandler(logs, nil)),
+	}
+	if configure != nil {
+		configure(s)
+	}
+	if s.Users == nil {
+		s.Users = emptyUsers(t)
+		if err := s.Users.Put("alice", RoleViewer, "correct horse"); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if err := s.Start(); err != nil {
 		t.Fatal(err)
@@ -182,5 +197,72 @@ func TestListenInUse(t *testing.T) {
 	s := &Server{Listen: env.srv.Addr().String(), Users: env.srv.Users, Auth: env.srv.Auth, Streams: fakeStreams{}}
 	if err := s.Start(); err == nil || !strings.Contains(err.Error(), "listening on") {
 		t.Fatalf("second server on the same port: %v", err)
+	}
+}
+
+func TestPortFallback(t *testing.T) {
+	occupied, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer occupied.Close()
+	port := occupied.Addr().(*net.TCPAddr).Port
+	env := newTestServerWith(t, func(s *Server) { s.Users = emptyUsers(t) })
+	for _, c := range []struct {
+		name     string
+		fallback int
+		wantErr  bool
+	}{
+		{"explicit port", 0, true},
+		{"fallback", 10, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			s := &Server{
+				Listen: occupied.Addr().String(), PortFallback: c.fallback,
+				Users: env.srv.Users, Auth: env.srv.Auth, Streams: fakeStreams{},
+				Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+			}
+			err := s.Start()
+			if c.wantErr {
+				if !errors.Is(err, syscall.EADDRINUSE) || !strings.Contains(err.Error(), "listening on "+occupied.Addr().String()) {
+					t.Fatalf("Start on a taken port: %v, want the address-in-use error", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			got := s.Addr().(*net.TCPAddr).Port
+			if got <= port || got > port+c.fallback {
+				t.Fatalf("bound port %d, want one in (%d, %d]", got, port, port+c.fallback)
+			}
+		})
+	}
+}
+
+func TestViewerCount(t *testing.T) {
+	for _, c := range []struct {
+		name     string
+		sessions []string // one cookie per name; "" sends none
+		want     int
+	}{
+		{"one session twice", []string{"alice", "alice"}, 1},
+		{"two sessions", []string{"alice", "bob"}, 2},
+		{"no cookie", []string{""}, 0},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			env := newTestServerWith(t, func(s *Server) { s.Users = emptyUsers(t) })
+			for _, name := range c.sessions {
+				var cookie *http.Cookie
+				if name != "" {
+					cookie = sessionFor(t, env, name, RoleViewer)
+				}
+				env.do(t, http.MethodGet, "/live/main/index.m3u8", cookie, nil, nil)
+			}
+			if got := env.srv.Viewers(); got != c.want {
+				t.Fatalf("Viewers() = %d, want %d", got, c.want)
+			}
+		})
 	}
 }

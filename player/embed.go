@@ -1,6 +1,10 @@
-// Package player owns llcast's web front end: the html/template pages (login
-// and watch), the static assets served under /assets/ (CSS, JavaScript, icons)
-// and the vendored hls.js build. Everything is embedded into the binary.
+// Package player owns llcast's web front end: the html/template pages (login,
+// watch and the streamer's studio), the static assets served under /assets/
+// (CSS, JavaScript, icons) and the vendored hls.js build. Everything is
+// embedded into the binary.
+//
+// The studio page (studio.js) is a client of the JSON studio API that httpapi
+// serves under /api/studio; it polls it and keeps no state of its own.
 //
 // The package imports nothing else from the project; the HTTP layer executes
 // the templates and serves Assets() itself.
@@ -32,10 +36,11 @@ func Assets() fs.FS {
 	return sub
 }
 
-// Templates returns the parsed html templates ("login.html", "watch.html").
+// Templates returns the parsed html templates ("login.html", "watch.html",
+// "studio.html").
 //
-// login.html expects data with fields Error and Username (strings);
-// watch.html expects Stream and Username.
+// login.html expects data with fields Error, Username and Next (strings);
+// watch.html and studio.html expect Stream and Username.
 func Templates() (*template.Template, error) {
 	return template.ParseFS(files, "templates/*.html")
 }

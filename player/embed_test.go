@@ -11,6 +11,7 @@ import (
 type loginData struct {
 	Error    string
 	Username string
+	Next     string
 }
 
 type watchData struct {
@@ -36,7 +37,7 @@ func TestTemplatesParse(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Templates: %v", err)
 	}
-	for _, name := range []string{"login.html", "watch.html"} {
+	for _, name := range []string{"login.html", "watch.html", "studio.html"} {
 		if tmpl.Lookup(name) == nil {
 			t.Errorf("template %q not found", name)
 		}
@@ -97,6 +98,55 @@ func TestWatchRenders(t *testing.T) {
 	}
 }
 
+// The ids and attributes browser tests of the studio rely on.
+func TestStudioRenders(t *testing.T) {
+	out := render(t, "studio.html", watchData{Stream: "main", Username: `al<i>ce`})
+	for _, want := range []string{
+		`data-src="/live/main/index.m3u8"`,
+		`id="live-badge"`,
+		`id="connection"`,
+		`id="studio-error"`,
+		`id="studio-error-text"`,
+		`id="network"`,
+		`id="preview"`,
+		`id="preview-message"`,
+		`id="start"`,
+		`id="stop"`,
+		`id="uptime"`,
+		`<select id="camera"`,
+		`<select id="microphone"`,
+		`id="video-status"`,
+		`id="audio-status"`,
+		`id="viewers"`,
+		`id="fps-in"`,
+		`id="fps-out"`,
+		`id="video-kbps"`,
+		`id="audio-kbps"`,
+		`id="dropped"`,
+		`id="addresses"`,
+		`id="log"`,
+		`id="watch-link" class="btn-ghost" href="/"`,
+		`id="logout"`,
+		`action="/logout"`,
+		`al&lt;i&gt;ce`,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("studio page lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, `al<i>ce`) {
+		t.Errorf("user name not escaped:\n%s", out)
+	}
+	if !regexp.MustCompile(`<video id="preview"[^>]*\bmuted\b`).MatchString(out) {
+		t.Errorf("the preview must be muted so autoplay works:\n%s", out)
+	}
+	hls := strings.Index(out, `<script src="/assets/vendor/hls.min.js" defer></script>`)
+	studio := strings.Index(out, `<script src="/assets/studio.js" defer></script>`)
+	if hls < 0 || studio < hls {
+		t.Errorf("hls.min.js and then studio.js must load, both deferred:\n%s", out)
+	}
+}
+
 var (
 	scriptSrc = regexp.MustCompile(`<script\b[^>]*\bsrc="([^"]*)"`)
 	linkHref  = regexp.MustCompile(`<link\b[^>]*\bhref="([^"]*)"`)
@@ -113,8 +163,9 @@ func TestTemplateAssetsExist(t *testing.T) {
 	}
 	assets := Assets()
 	pages := map[string]string{
-		"login.html": render(t, "login.html", loginData{Error: "x", Username: "u"}),
-		"watch.html": render(t, "watch.html", watchData{Stream: "main", Username: "u"}),
+		"login.html":  render(t, "login.html", loginData{Error: "x", Username: "u"}),
+		"watch.html":  render(t, "watch.html", watchData{Stream: "main", Username: "u"}),
+		"studio.html": render(t, "studio.html", watchData{Stream: "main", Username: "u"}),
 	}
 	for name, out := range pages {
 		var refs []string
@@ -154,7 +205,7 @@ func TestTemplateAssetsExist(t *testing.T) {
 }
 
 func TestAssetsFS(t *testing.T) {
-	for _, p := range []string{"style.css", "watch.js", "logo.svg"} {
+	for _, p := range []string{"style.css", "watch.js", "studio.js", "logo.svg"} {
 		if _, err := fs.Stat(Assets(), p); err != nil {
 			t.Errorf("Assets() lacks %s: %v", p, err)
 		}
