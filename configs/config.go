@@ -29,12 +29,13 @@ type Config struct {
 	Camera string `yaml:"camera"`
 	Mic    string `yaml:"mic"`
 	// Stream is the name viewers find the stream under.
-	Stream string `yaml:"stream"`
-	Video  Video  `yaml:"video"`
-	Audio  Audio  `yaml:"audio"`
-	HLS    HLS    `yaml:"hls"`
-	Auth   Auth   `yaml:"auth"`
-	Log    Log    `yaml:"log"`
+	Stream  string  `yaml:"stream"`
+	Video   Video   `yaml:"video"`
+	Audio   Audio   `yaml:"audio"`
+	HLS     HLS     `yaml:"hls"`
+	Auth    Auth    `yaml:"auth"`
+	Network Network `yaml:"network"`
+	Log     Log     `yaml:"log"`
 }
 
 // Video settings.
@@ -63,6 +64,13 @@ type Auth struct {
 	TokenTTL Duration `yaml:"token_ttl"`
 }
 
+// Network settings.
+type Network struct {
+	// Probe is the HOST:PORT the "connected to the internet" check opens a
+	// TCP connection to every 10 s.
+	Probe string `yaml:"probe"`
+}
+
 // Log settings.
 type Log struct {
 	Level string `yaml:"level"`
@@ -81,8 +89,9 @@ func Default() Config {
 			SegmentDuration: Duration(time.Second),
 			SegmentCount:    7,
 		},
-		Auth: Auth{TokenTTL: Duration(12 * time.Hour)},
-		Log:  Log{Level: "info"},
+		Auth:    Auth{TokenTTL: Duration(12 * time.Hour)},
+		Network: Network{Probe: "8.8.8.8:53"},
+		Log:     Log{Level: "info"},
 	}
 }
 
@@ -168,6 +177,9 @@ func (c *Config) Validate() error {
 	}
 	if ttl := c.Auth.TokenTTL.D(); ttl < time.Minute || ttl > 90*24*time.Hour {
 		bad("auth.token_ttl", "%v must be 1m to 2160h", ttl)
+	}
+	if _, port, err := net.SplitHostPort(c.Network.Probe); err != nil || port == "" || port == "0" {
+		bad("network.probe", "%q is not HOST:PORT (e.g. 8.8.8.8:53)", c.Network.Probe)
 	}
 	switch c.Log.Level {
 	case "debug", "info", "warn", "error":

@@ -102,6 +102,7 @@ func TestValidateNamesTheKey(t *testing.T) {
 		{"hls.segment_count", func(c *Config) { c.HLS.SegmentCount = 1 }},
 		{"auth.token_ttl", func(c *Config) { c.Auth.TokenTTL = 0 }},
 		{"log.level", func(c *Config) { c.Log.Level = "loud" }},
+		{"network.probe", func(c *Config) { c.Network.Probe = "8.8.8.8" }},
 	}
 	for _, c := range cases {
 		t.Run(c.key, func(t *testing.T) {

@@ -70,20 +70,28 @@ func ListDevices() []Device {
 	return out
 }
 
-// FindDevice returns the first device of kind whose friendly name or label
-// contains name (case-insensitive); an empty name takes the first device.
-// When nothing matches, the error lists what there is.
+// FindDevice returns the device of kind whose friendly name is name, else
+// the first whose name or label contains it (case-insensitive); an empty
+// name takes the first device. When nothing matches, the error lists what
+// there is.
 func FindDevice(devices []Device, kind DeviceKind, name string) (Device, error) {
 	var names []string
-	for _, d := range devices {
+	var partial *Device
+	n := strings.ToLower(name)
+	for i, d := range devices {
 		if d.Kind != kind {
 			continue
 		}
 		names = append(names, fmt.Sprintf("%q", d.Name))
-		n := strings.ToLower(name)
-		if strings.Contains(strings.ToLower(d.Name), n) || strings.Contains(strings.ToLower(d.Label), n) {
+		if name != "" && strings.EqualFold(d.Name, name) {
 			return d, nil
 		}
+		if partial == nil && (strings.Contains(strings.ToLower(d.Name), n) || strings.Contains(strings.ToLower(d.Label), n)) {
+			partial = &devices[i]
+		}
+	}
+	if partial != nil {
+		return *partial, nil
 	}
 	if len(names) == 0 {
 		return Device{}, fmt.Errorf("%w: no %s found", ErrNoDevice, kind)

@@ -2,8 +2,7 @@ package ingest
 
 import "log/slog"
 
-// Encoding holds what every source encodes with; TestSource and
-// DeviceSource embed it.
+// Encoding holds what a Pipeline encodes with.
 type Encoding struct {
 	// Width and Height of the picture (asked of a camera). They default to 1280x720.
 	Width, Height int
@@ -21,7 +20,8 @@ type Encoding struct {
 	Logger *slog.Logger
 }
 
-func (e *Encoding) setDefaults() {
+// SetDefaults fills in the zero fields.
+func (e *Encoding) SetDefaults() {
 	if e.Width == 0 && e.Height == 0 {
 		e.Width, e.Height = 1280, 720
 	}

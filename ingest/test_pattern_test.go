@@ -56,24 +56,6 @@ func TestPatternMovesAndShowsClock(t *testing.T) {
 	}
 }
 
-func TestVideoClockIsSteady(t *testing.T) {
-	start := time.Unix(100, 0)
-	c := newVideoClock(start, 30)
-	jitter := []time.Duration{0, 2, -3, 5, 1, -4, 0, 3}
-	var last int64 = -1
-	for i, j := range jitter {
-		pts := c.pts(start.Add(time.Duration(i)*time.Second/30 + j*time.Millisecond))
-		if pts != int64(i)*3000 {
-			t.Fatalf("frame %d: pts %d, want %d", i, pts, i*3000)
-		}
-		last = pts
-	}
-	// Two frames captured in the same slot still get increasing PTS.
-	if p := c.pts(start.Add(7 * time.Second / 30)); p <= last {
-		t.Fatalf("pts %d not after %d", p, last)
-	}
-}
-
 func TestToneBeepsOnTheSecond(t *testing.T) {
 	g := tone{sampleRate: 48000, channels: 2}
 	buf := make([]int16, 2*4800) // 100 ms

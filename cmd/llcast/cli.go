@@ -25,7 +25,8 @@ const mainUsage = `llcast streams your camera and microphone, or a built-in test
 as Low-Latency HLS that logged-in viewers watch in any browser.
 
 Usage:
-  llcast serve [flags]         start streaming and serving (Ctrl+C stops)
+  llcast serve [flags]         start streaming and serving (q or Ctrl+C stops)
+  llcast tray [flags]          the same, with an icon in the system tray
   llcast user add NAME [flags] add a user or change their password
   llcast devices [--json]      list cameras and microphones
   llcast version               print the version
@@ -49,7 +50,9 @@ func dispatch(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	}
 	switch args[0] {
 	case "serve":
-		return runServe(ctx, args[1:], stdout, stderr)
+		return runServe(ctx, args[1:], serveOptions{}, stdin, stdout, stderr)
+	case "tray":
+		return runServe(ctx, args[1:], serveOptions{tray: true}, stdin, stdout, stderr)
 	case "user":
 		return runUser(args[1:], stdin, stdout, stderr)
 	case "devices":

@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/llcast/llcast/configs"
 	"github.com/llcast/llcast/httpapi"
@@ -17,26 +19,36 @@ import (
 const serveUsage = `Usage: llcast serve [flags]
 
 Streams the camera and microphone (or the test source when there is no
-camera) and serves the watch page. Settings come from the built-in
-defaults, then --config, then LLCAST_* variables, then these flags.
+camera) and serves the watch page and the studio. Settings come from the
+built-in defaults, then --config, then LLCAST_* variables, then these flags.
+
+On a terminal it asks which camera and microphone to use when there are
+several, shows a status line, and stops on q or Ctrl+C (twice: at once).
 
 Flags:
 `
 
-// source is what serve needs of TestSource and DeviceSource.
-type source interface {
-	Start() error
-	Tracks() []*ingest.Track
-	Run(ctx context.Context, emit ingest.Emit) error
-	Close()
+// serveOptions are what serve and tray add to the config.
+type serveOptions struct {
+	// open the watch page in the browser once the server is up.
+	open bool
+	// tray shows the tray icon (llcast tray).
+	tray bool
 }
 
-func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	cfg, err := loadServeConfig(args, stderr)
+func runServe(ctx context.Context, args []string, opts serveOptions, stdin io.Reader, stdout, stderr io.Writer) error {
+	cfg, explicitPort, open, err := loadServeConfig(args, opts.tray, stderr)
 	if err != nil {
 		return err
 	}
-	log := newLogger(stderr, cfg.Log.Level)
+	opts.open = opts.open || open
+	ctx, quit := context.WithCancel(ctx)
+	defer quit()
+
+	term := newServeTerminal(stdin, stderr)
+	logs := &httpapi.LogRing{}
+	log := newLogger(io.MultiWriter(term.logOut(), logs), cfg.Log.Level)
+
 	dataDir, err := cfg.DataDir()
 	if err != nil {
 		return err
@@ -54,87 +66,109 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 
-	src, what, err := openSource(cfg, log)
+	sel, err := chooseSelection(cfg, ingest.ListDevices(), term, stdout, log)
 	if err != nil {
 		return err
 	}
-	defer src.Close()
-
-	stream := &segmenter.Stream{
-		Name:            cfg.Stream,
-		Tracks:          src.Tracks(),
-		PartDuration:    cfg.HLS.PartDuration.D(),
-		SegmentDuration: cfg.HLS.SegmentDuration.D(),
-		SegmentCount:    cfg.HLS.SegmentCount,
-		Logger:          log,
-	}
-	if err := stream.Start(); err != nil {
-		return err
-	}
-	defer stream.Close()
 	var registry segmenter.Registry
-	if err := registry.Add(stream); err != nil {
+	b := &segmenter.Broadcast{
+		Name:         cfg.Stream,
+		Encoding:     encodingOf(cfg, log),
+		PartDuration: cfg.HLS.PartDuration.D(), SegmentDuration: cfg.HLS.SegmentDuration.D(),
+		SegmentCount: cfg.HLS.SegmentCount,
+		Selection:    sel, Registry: &registry, Logger: log,
+	}
+	if err := b.Start(); err != nil {
 		return err
 	}
+	if err := b.StartStream(); err != nil {
+		if errors.Is(err, ingest.ErrNoDevice) {
+			err = fmt.Errorf("%w (`llcast devices` lists them; --source test streams the test picture)", err)
+		}
+		return err
+	}
+	defer b.Close()
+
+	probe := &httpapi.NetProbe{Address: cfg.Network.Probe, Logger: log}
+	if err := probe.Start(); err != nil {
+		return err
+	}
+	defer probe.Close()
 
 	srv := &httpapi.Server{
 		Listen: cfg.Listen, Users: users, Auth: auth, Streams: &registry,
 		DefaultStream: cfg.Stream, Logger: log,
+		Studio: b, Probe: probe, Logs: logs,
 	}
+	if !explicitPort {
+		// The default port may be taken by another program (or another
+		// llcast); any other port was asked for on purpose and is used or
+		// fails.
+		srv.PortFallback = 10
+	}
+	var addrs []string
+	srv.Addresses = func() []string { return addrs }
 	if err := srv.Start(); err != nil {
 		return err
 	}
-	printWelcome(stdout, what, cfg.Stream, srv.Addr().String())
+	addrs = watchURLs(srv.Addr().String())
+	printWelcome(stdout, describeSelection(b.Status().Selection), cfg.Stream, addrs)
 
-	srcErr := make(chan error, 1)
-	go func() { srcErr <- src.Run(ctx, feed(stream, log)) }()
-	select {
-	case <-ctx.Done():
-		log.Info("stopping")
-		err = nil
-	case err = <-srcErr:
-		err = fmt.Errorf("source stopped: %w", err)
-	}
-	// Closing the stream first releases the requests waiting for parts, so
-	// the HTTP shutdown does not have to wait for them.
-	stream.Close()
-	srvErr := srv.Close()
-	if ctx.Err() != nil {
-		<-srcErr
-	}
-	return errors.Join(err, srvErr)
-}
-
-// feed writes samples to the stream and reports drops now and then.
-func feed(stream *segmenter.Stream, log *slog.Logger) ingest.Emit {
-	return func(s ingest.Sample) {
-		if err := stream.Write(s); err != nil {
-			if n := stream.Stats().Dropped; n == 1 || n%100 == 0 {
-				log.Warn("dropping samples: the muxer cannot keep up", "dropped", n, "error", err)
-			}
+	if opts.open {
+		if err := openBrowser(ctx, addrs[0]); err != nil {
+			log.Warn("cannot open the browser", "error", err)
 		}
 	}
-}
-
-func openSource(cfg configs.Config, log *slog.Logger) (source, string, error) {
-	codec, err := ingest.AudioCodec(cfg.Audio.Codec)
-	if err != nil {
-		return nil, "", err
-	}
-	kind := cfg.Source
-	var devices []ingest.Device
-	if kind != "test" {
-		devices = ingest.ListDevices()
-	}
-	if kind == "auto" {
-		kind = "test"
-		if _, err := ingest.FindDevice(devices, ingest.KindCamera, cfg.Camera); err == nil {
-			kind = "device"
+	if opts.tray {
+		// fyne.io/systray logs with the standard log package; route it
+		// through ours so it lands above the status line.
+		slog.SetDefault(log)
+		stop, err := runTray(ctx, trayServer{b, srv}, trayURLs{
+			Studio: addrs[0] + "studio", Watch: addrs[0], ViewerLink: addrs[len(addrs)-1],
+		}, quit, log)
+		if err != nil {
+			log.Warn("no tray icon; carrying on in the terminal", "reason", err)
 		} else {
-			log.Info("no camera found, using the test source", "reason", err)
+			defer stop()
 		}
 	}
-	enc := ingest.Encoding{
+	term.run(ctx, quit, func() string {
+		return formatStatus(b.Status(), srv.Viewers(), netWord(probe.Status()), time.Now())
+	}, func() string {
+		return formatStatusPlain(b.Status(), srv.Viewers(), netWord(probe.Status()), time.Now())
+	}, log)
+
+	<-ctx.Done()
+	log.Info("stopping")
+	term.close()
+	// Taking the stream off the air first answers the requests waiting
+	// for parts, so the HTTP shutdown does not wait for them.
+	b.Close()
+	return srv.Close()
+}
+
+// trayServer is what the tray steers: the broadcast and the viewer count.
+type trayServer struct {
+	*segmenter.Broadcast
+	srv *httpapi.Server
+}
+
+func (t trayServer) Viewers() int { return t.srv.Viewers() }
+
+// netWord is the network state in the status line's words.
+func netWord(st httpapi.NetStatus) string {
+	switch st.State {
+	case httpapi.NetOnline:
+		return "ok"
+	case httpapi.NetOffline:
+		return "offline"
+	}
+	return "?"
+}
+
+func encodingOf(cfg configs.Config, log *slog.Logger) ingest.Encoding {
+	codec, _ := ingest.AudioCodec(cfg.Audio.Codec) // validated with the config
+	return ingest.Encoding{
 		Width: cfg.Video.Width, Height: cfg.Video.Height, FPS: cfg.Video.FPS,
 		VideoBitrate: cfg.Video.Bitrate, AudioCodec: codec, AudioBitrate: cfg.Audio.Bitrate,
 		// An IDR exactly where each segment may end, so segments keep
@@ -142,19 +176,6 @@ func openSource(cfg configs.Config, log *slog.Logger) (source, string, error) {
 		KeyframeInterval: max(1, int(cfg.HLS.SegmentDuration.D().Seconds()*float64(cfg.Video.FPS)+0.5)),
 		Logger:           log,
 	}
-	var src source = &ingest.TestSource{Encoding: enc}
-	what := "the test source"
-	if kind == "device" {
-		src = &ingest.DeviceSource{Encoding: enc, Camera: cfg.Camera, Mic: cfg.Mic, Devices: devices}
-		what = "your camera and microphone"
-	}
-	if err := src.Start(); err != nil {
-		if errors.Is(err, ingest.ErrNoDevice) {
-			err = fmt.Errorf("%w (`llcast devices` lists them; --source test streams the test picture)", err)
-		}
-		return nil, "", err
-	}
-	return src, what, nil
 }
 
 func newLogger(w io.Writer, level string) *slog.Logger {
@@ -162,3 +183,20 @@ func newLogger(w io.Writer, level string) *slog.Logger {
 	_ = l.UnmarshalText([]byte(level)) // validated with the config
 	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l}))
 }
+
+// stdinFile returns stdin as a file when it is one.
+func stdinFile(stdin io.Reader) *os.File {
+	f, _ := stdin.(*os.File)
+	return f
+}
+
+const trayUsage = `Usage: llcast tray [flags]
+
+Runs llcast serve with an icon in the system tray: its menu shows whether
+the stream is live and how many watch, opens the studio or the watch page,
+copies the viewer link, starts and stops the stream, and quits. Without a
+tray (no StatusNotifierWatcher on the desktop's session bus) it says so
+once and carries on as llcast serve in the terminal.
+
+Flags (the same as llcast serve):
+`

@@ -3,17 +3,25 @@ package main
 import (
 	"flag"
 	"io"
+	"net"
 	"os"
 
 	"github.com/llcast/llcast/configs"
 )
 
 // loadServeConfig layers defaults, --config, LLCAST_* and flags, then
-// validates. Only flags given on the command line override.
-func loadServeConfig(args []string, stderr io.Writer) (configs.Config, error) {
+// validates. Only flags given on the command line override. It also reports
+// whether the listen port was chosen on purpose (any port but the default
+// one) and --open.
+func loadServeConfig(args []string, tray bool, stderr io.Writer) (cfg configs.Config, explicitPort, open bool, err error) {
 	def := configs.Default()
-	fs := newFlagSet("serve", serveUsage, stderr)
+	name, usage := "serve", serveUsage
+	if tray {
+		name, usage = "tray", trayUsage
+	}
+	fs := newFlagSet(name, usage, stderr)
 	path := fs.String("config", "", "YAML config `file` (see configs/llcast.yml)")
+	fs.BoolVar(&open, "open", false, "open the watch page in the default browser")
 	var set configs.Config
 	fs.StringVar(&set.Listen, "listen", def.Listen, "HTTP address `HOST:PORT`")
 	fs.StringVar(&set.Data, "data", def.Data, "state `dir`ectory: users, signing key (default ~/.local/share/llcast)")
@@ -25,18 +33,19 @@ func loadServeConfig(args []string, stderr io.Writer) (configs.Config, error) {
 	fs.IntVar(&set.Video.Bitrate, "video-bitrate", def.Video.Bitrate, "H.264 bitrate in `bit/s`")
 	set.HLS.PartDuration = def.HLS.PartDuration
 	fs.Var(&set.HLS.PartDuration, "part-duration", "LL-HLS part `duration`")
+	fs.StringVar(&set.Network.Probe, "probe", def.Network.Probe, "`HOST:PORT` the internet check connects to")
 	fs.StringVar(&set.Log.Level, "log-level", def.Log.Level, "debug, info, warn or error")
 	if err := parseFlags(fs, args); err != nil {
-		return configs.Config{}, err
+		return cfg, false, false, err
 	}
 	if fs.NArg() > 0 {
 		fs.Usage()
-		return configs.Config{}, usageErrorf("unexpected argument %q", fs.Arg(0))
+		return cfg, false, false, usageErrorf("unexpected argument %q", fs.Arg(0))
 	}
 
-	cfg, err := configs.Load(*path, os.Environ())
+	cfg, err = configs.Load(*path, os.Environ())
 	if err != nil {
-		return cfg, err
+		return cfg, false, false, err
 	}
 	fs.Visit(func(f *flag.Flag) {
 		switch f.Name {
@@ -58,9 +67,13 @@ func loadServeConfig(args []string, stderr io.Writer) (configs.Config, error) {
 			cfg.Video.Bitrate = set.Video.Bitrate
 		case "part-duration":
 			cfg.HLS.PartDuration = set.HLS.PartDuration
+		case "probe":
+			cfg.Network.Probe = set.Network.Probe
 		case "log-level":
 			cfg.Log.Level = set.Log.Level
 		}
 	})
-	return cfg, cfg.Validate()
+	_, port, _ := net.SplitHostPort(cfg.Listen)
+	_, defPort, _ := net.SplitHostPort(def.Listen)
+	return cfg, port != defPort, open, cfg.Validate()
 }

@@ -7,12 +7,13 @@ import (
 )
 
 // printWelcome tells the streamer where viewers can watch.
-func printWelcome(w io.Writer, what, stream, addr string) {
+func printWelcome(w io.Writer, what, stream string, urls []string) {
 	fmt.Fprintf(w, "llcast %s is streaming %q from %s.\nWatch it at:\n", version, stream, what)
-	for _, u := range watchURLs(addr) {
+	for _, u := range urls {
 		fmt.Fprintf(w, "  %s\n", u)
 	}
-	fmt.Fprintln(w, "Press Ctrl+C to stop.")
+	fmt.Fprintf(w, "Studio (pick devices, start and stop): %sstudio\n", urls[0])
+	fmt.Fprintln(w, "Press q or Ctrl+C to stop.")
 }
 
 // watchURLs lists the URLs that reach addr: localhost and every LAN address
