@@ -2,8 +2,12 @@ package httpapi
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
+
+	"github.com/go-chi/chi/v5"
 )
 
 // CookieName is the session cookie; jwtauth's TokenFromCookie reads it too.
@@ -17,23 +21,66 @@ func ClaimsFrom(ctx context.Context) (Claims, bool) {
 	return c, ok
 }
 
-// claimsFromRequest verifies the request's session cookie.
+// claimsFromRequest verifies the request's session cookie. A stream link's
+// token is not a session, even in a cookie.
 func claimsFromRequest(auth *TokenAuth, r *http.Request) (Claims, error) {
 	var token string
 	if c, err := r.Cookie(CookieName); err == nil {
 		token = c.Value
 	}
-	return auth.Verify(token)
+	c, err := auth.Verify(token)
+	if err == nil && c.IsLink() {
+		return Claims{}, fmt.Errorf("%w: a stream link is not a session", ErrBadToken)
+	}
+	return c, err
+}
+
+// LinkParam is the query parameter that carries a stream link's token.
+// gohlslib copies the query onto every URI of its playlists, so the whole
+// tree below the multivariant playlist carries it.
+const LinkParam = "token"
+
+// mediaClaims authorizes a request for stream's media: a stream link's
+// token in query, scoped to stream and not revoked, or else the session
+// cookie.
+func mediaClaims(auth *TokenAuth, links *LinkStore, r *http.Request, stream string, query url.Values) (Claims, error) {
+	token := query.Get(LinkParam)
+	if token == "" {
+		return claimsFromRequest(auth, r)
+	}
+	c, err := auth.Verify(token)
+	switch {
+	case err != nil:
+		return Claims{}, err
+	case !c.IsLink():
+		return Claims{}, fmt.Errorf("%w: a session token in a link", ErrBadToken)
+	case c.Stream != stream:
+		return Claims{}, fmt.Errorf("%w: link for stream %q used on %q", ErrBadToken, c.Stream, stream)
+	case links == nil || !links.Active(c.LinkID):
+		return Claims{}, fmt.Errorf("%w: link %s revoked or unknown", ErrBadToken, c.LinkID)
+	}
+	return c, nil
+}
+
+// RequireMediaToken is RequireToken for /live/{stream}/…: a stream link's
+// token in the query works too.
+func RequireMediaToken(auth *TokenAuth, links *LinkStore, log *slog.Logger) func(http.Handler) http.Handler {
+	check := func(r *http.Request) (Claims, error) {
+		return mediaClaims(auth, links, r, chi.URLParam(r, "stream"), r.URL.Query())
+	}
+	return requireClaims(check, log, denyMedia)
+}
+
+func denyMedia(w http.ResponseWriter) {
+	w.Header().Set("Cache-Control", "no-store")
+	http.Error(w, "unauthorized", http.StatusUnauthorized)
 }
 
 // RequireToken lets a request through only with a valid session cookie and
 // answers 401 with a generic body otherwise (never a redirect: media players
 // cannot follow one to a login form). The reason goes to the log.
 func RequireToken(auth *TokenAuth, log *slog.Logger) func(http.Handler) http.Handler {
-	return requireToken(auth, log, func(w http.ResponseWriter) {
-		w.Header().Set("Cache-Control", "no-store")
-		http.Error(w, "unauthorized", http.StatusUnauthorized)
-	})
+	return requireToken(auth, log, denyMedia)
 }
 
 // RequireAPIToken is RequireToken for the JSON API: its 401 says
@@ -45,9 +92,18 @@ func RequireAPIToken(auth *TokenAuth, log *slog.Logger) func(http.Handler) http.
 }
 
 func requireToken(auth *TokenAuth, log *slog.Logger, deny func(http.ResponseWriter)) func(http.Handler) http.Handler {
+	return requireClaims(func(r *http.Request) (Claims, error) { return claimsFromRequest(auth, r) }, log, deny)
+}
+
+// requireClaims lets requests that check accepts through with their claims
+// in the context. The log gets the path, never the query: a link's token
+// is in it.
+func requireClaims(check func(*http.Request) (Claims, error), log *slog.Logger,
+	deny func(http.ResponseWriter),
+) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			claims, err := claimsFromRequest(auth, r)
+			claims, err := check(r)
 			if err != nil {
 				log.Info("unauthorized", "path", r.URL.Path, "remote", r.RemoteAddr, "reason", err)
 				deny(w)

@@ -49,6 +49,9 @@ type Server struct {
 	// Probe reports the network on the studio page; the caller starts and
 	// closes it. It defaults to nil: the state is "unknown".
 	Probe *NetProbe
+	// Links are the stream links (?token=) accepted for media. It defaults
+	// to nil: only session cookies are.
+	Links *LinkStore
 	// Logs are shown on the studio page. It defaults to nil: no lines.
 	Logs *LogRing
 	// Addresses lists the watch URLs shown on the studio page for other
@@ -183,13 +186,25 @@ func (s *Server) routes() (http.Handler, error) {
 	r.Handle("/assets/*", http.StripPrefix("/assets/", http.FileServerFS(player.Assets())))
 
 	r.Route("/live/{stream}", func(r chi.Router) {
-		r.Use(RequireToken(s.Auth, s.Logger))
+		r.Use(RequireMediaToken(s.Auth, s.Links, s.Logger))
 		r.Use(s.viewers.Handler)
 		r.Get("/*", s.serveLive)
 	})
 
 	apiToken := RequireAPIToken(s.Auth, s.Logger)
 	r.With(csrf.Handler, apiToken).Get("/api/qr.png", qrHandler(s.Logger))
+	if s.Links != nil {
+		links := &linkAPI{auth: s.Auth, links: s.Links, stream: s.DefaultStream, log: s.Logger}
+		r.With(csrf.Handler, apiToken).Post("/api/links", links.create)
+		r.Route("/api/studio/links", func(r chi.Router) {
+			r.Use(csrf.Handler, apiToken, RequireRole(RoleAdmin, s.Logger))
+			r.Get("/", links.list)
+			r.Post("/{id}/revoke", links.revoke)
+		})
+		// For a reverse proxy's auth_request: is the request in
+		// X-Original-URI allowed?
+		r.Get("/auth/live", authSubrequest(s.Auth, s.Links, s.Logger))
+	}
 	if s.Studio != nil {
 		r.Method(http.MethodGet, "/studio", &studioPage{auth: s.Auth, templates: tmpl, stream: s.DefaultStream, log: s.Logger})
 		api := &studioAPI{

@@ -18,6 +18,9 @@ var ErrBadToken = errors.New("invalid token")
 const (
 	tokenAlg  = jwa.HS256
 	roleClaim = "role"
+	// streamClaim scopes a stream-link token to one stream; session
+	// tokens have none.
+	streamClaim = "stream"
 	// clockSkew tolerated on exp and iat between machines.
 	clockSkew = 30 * time.Second
 )
@@ -27,7 +30,15 @@ type Claims struct {
 	Subject string
 	Role    string
 	Expires time.Time
+	// Stream and LinkID are set on stream-link tokens only: such a token
+	// opens that one stream's media and nothing else, while its link is
+	// not revoked.
+	Stream string
+	LinkID string
 }
+
+// IsLink reports whether the token is a stream link's.
+func (c Claims) IsLink() bool { return c.Stream != "" }
 
 // TokenAuth issues and checks the HS256 session tokens.
 type TokenAuth struct {
@@ -76,6 +87,23 @@ func (a *TokenAuth) Issue(u User, now time.Time) (string, time.Time, error) {
 	return s, exp, nil
 }
 
+// IssueLink returns the signed token of a stream link: role viewer,
+// scoped to l.Stream, valid until l.Expires while l is not revoked.
+func (a *TokenAuth) IssueLink(l Link) (string, error) {
+	_, s, err := a.ja.Encode(map[string]any{
+		jwt.SubjectKey:    l.Subject,
+		jwt.IssuedAtKey:   l.Created.Unix(),
+		jwt.ExpirationKey: l.Expires.Unix(),
+		jwt.JwtIDKey:      l.ID,
+		roleClaim:         RoleViewer,
+		streamClaim:       l.Stream,
+	})
+	if err != nil {
+		return "", fmt.Errorf("signing link: %w", err)
+	}
+	return s, nil
+}
+
 // Verify checks signature, algorithm and claims. Errors wrap ErrBadToken.
 func (a *TokenAuth) Verify(token string) (Claims, error) {
 	if token == "" {
@@ -102,5 +130,13 @@ func (a *TokenAuth) Verify(token string) (Claims, error) {
 	if t.Subject() == "" {
 		return Claims{}, fmt.Errorf("%w: empty subject", ErrBadToken)
 	}
-	return Claims{Subject: t.Subject(), Role: role, Expires: t.Expiration()}, nil
+	c := Claims{Subject: t.Subject(), Role: role, Expires: t.Expiration()}
+	if stream, ok := t.PrivateClaims()[streamClaim]; ok {
+		c.Stream, _ = stream.(string)
+		c.LinkID = t.JwtID()
+		if c.Stream == "" || c.LinkID == "" || role != RoleViewer {
+			return Claims{}, fmt.Errorf("%w: malformed stream link", ErrBadToken)
+		}
+	}
+	return c, nil
 }

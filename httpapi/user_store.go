@@ -1,14 +1,10 @@
 package httpapi
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"regexp"
 	"sync"
-	"time"
 
 	"golang.org/x/crypto/bcrypt"
 )
@@ -44,9 +40,9 @@ type UserStore struct {
 	// Path of the file. Required.
 	Path string
 
-	mu      sync.Mutex // guards users, modTime and the file
-	users   []User
-	modTime time.Time
+	mu    sync.Mutex // guards users and file
+	users []User
+	file  jsonFile
 }
 
 // dummyHash is compared against when the user does not exist, so that a
@@ -63,35 +59,24 @@ func (s *UserStore) Load() error {
 	return s.load()
 }
 
+// load rereads the file.
 func (s *UserStore) load() error {
-	st, err := os.Stat(s.Path)
-	if errors.Is(err, os.ErrNotExist) {
-		s.users, s.modTime = nil, time.Time{}
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("reading users: %w", err)
-	}
-	buf, err := os.ReadFile(s.Path)
-	if err != nil {
-		return fmt.Errorf("reading users: %w", err)
-	}
-	var users []User
-	if err := json.Unmarshal(buf, &users); err != nil {
-		return fmt.Errorf("reading users from %s: %w (fix or delete the file)", s.Path, err)
-	}
-	s.users, s.modTime = users, st.ModTime()
-	return nil
+	s.file = jsonFile{path: s.Path, what: "users"}
+	return s.refresh()
 }
 
 // refresh reloads the file when another process (`llcast user add` while
 // the server runs) has changed it. A broken file keeps the users we had.
 func (s *UserStore) refresh() error {
-	st, err := os.Stat(s.Path)
-	if err == nil && st.ModTime().Equal(s.modTime) {
-		return nil
+	if s.file.path == "" {
+		s.file = jsonFile{path: s.Path, what: "users"}
 	}
-	return s.load()
+	var users []User
+	changed, err := s.file.readIfChanged(&users)
+	if err == nil && changed {
+		s.users = users
+	}
+	return err
 }
 
 // Len returns the number of users.
@@ -135,31 +120,12 @@ func (s *UserStore) Put(name, role, password string) error {
 	return s.load()
 }
 
-// save writes the users atomically: a crash never leaves half a file.
+// save writes the users atomically.
 func (s *UserStore) save(users []User) error {
-	buf, err := json.MarshalIndent(users, "", "  ")
-	if err != nil {
-		return err
+	if s.file.path == "" {
+		s.file = jsonFile{path: s.Path, what: "users"}
 	}
-	if err := os.MkdirAll(filepath.Dir(s.Path), 0o700); err != nil {
-		return fmt.Errorf("creating data directory: %w", err)
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(s.Path), ".users-*.json")
-	if err != nil {
-		return fmt.Errorf("writing users: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(append(buf, '\n')); err != nil {
-		tmp.Close()
-		return fmt.Errorf("writing users: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("writing users: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), s.Path); err != nil {
-		return fmt.Errorf("writing users: %w", err)
-	}
-	return nil
+	return s.file.write(users)
 }
 
 // Authenticate returns the user when the password matches.

@@ -21,11 +21,13 @@ type ViewerCounter struct {
 	pruned time.Time
 }
 
-// Handler is the middleware. Put it after RequireToken, so that only valid
-// sessions count.
+// Handler is the middleware. Put it after RequireMediaToken, so that only
+// valid sessions and stream links count (each link as one viewer).
 func (c *ViewerCounter) Handler(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if ck, err := r.Cookie(CookieName); err == nil && ck.Value != "" {
+		if token := r.URL.Query().Get(LinkParam); token != "" {
+			c.see(sha256.Sum256([]byte(token)))
+		} else if ck, err := r.Cookie(CookieName); err == nil && ck.Value != "" {
 			c.see(sha256.Sum256([]byte(ck.Value)))
 		}
 		next.ServeHTTP(w, r)

@@ -123,10 +123,13 @@ func TestCameraLossShowsSlateAndResumes(t *testing.T) {
 			shows(slateGrey)
 			lostAt = el
 		case el > 900*time.Millisecond && backAt == 0:
+			returned := time.Now()
 			dev.set(func(d *fakeDevice) { d.gone = false })
 			waitState(t, cam, StateOK)
 			shows(luma)
 			backAt = el
+			t.Logf("picture back %v after the device returned (retry interval 50 ms here, 2 s in llcast)",
+				time.Since(returned).Round(time.Millisecond))
 		}
 	})
 	if lostAt == 0 || backAt == 0 {

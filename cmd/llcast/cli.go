@@ -28,6 +28,7 @@ Usage:
   llcast serve [flags]         start streaming and serving (q or Ctrl+C stops)
   llcast tray [flags]          the same, with an icon in the system tray
   llcast user add NAME [flags] add a user or change their password
+  llcast link [flags]          make, list or revoke stream links for players that cannot log in
   llcast devices [--json]      list cameras and microphones
   llcast version               print the version
 
@@ -55,6 +56,8 @@ func dispatch(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		return runServe(ctx, args[1:], serveOptions{tray: true}, stdin, stdout, stderr)
 	case "user":
 		return runUser(args[1:], stdin, stdout, stderr)
+	case "link":
+		return runLink(args[1:], stdout, stderr)
 	case "devices":
 		return runDevices(args[1:], stdout, stderr)
 	case "version", "--version":

@@ -19,7 +19,8 @@ func runCLI(t *testing.T, stdin string, args ...string) (string, string, error) 
 }
 
 func TestHelpOnEveryCommand(t *testing.T) {
-	for _, args := range [][]string{{"--help"}, {"serve", "--help"}, {"user", "add", "--help"}, {"devices", "--help"}} {
+	for _, args := range [][]string{{"--help"}, {"serve", "--help"}, {"user", "add", "--help"}, {"devices", "--help"},
+		{"tray", "--help"}, {"link", "--help"}, {"link", "revoke", "--help"}} {
 		out, errOut, err := runCLI(t, "", args...)
 		if err != nil {
 			t.Errorf("%v: %v", args, err)

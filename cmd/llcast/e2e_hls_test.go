@@ -162,33 +162,42 @@ func TestE2EFFmpeg(t *testing.T) {
 		t.Run(codec, func(t *testing.T) {
 			srv := startServer(t, "--audio-codec", codec)
 			token := srv.login(t)
-			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-			defer cancel()
-			progress := filepath.Join(t.TempDir(), "progress")
-			// Video is decoded and counted in the progress report; audio is
-			// decoded to 48 kHz mono PCM on stdout and measured by length.
-			cmd := exec.CommandContext(ctx, ffmpeg, "-v", "error", "-nostdin", "-progress", progress,
-				"-headers", "Cookie: jwt="+token+"\r\n",
-				"-i", srv.URL+"/live/main/index.m3u8",
-				"-map", "0:v:0", "-t", "3.5", "-f", "null", "-",
-				"-map", "0:a:0", "-t", "3.5", "-ac", "1", "-ar", "48000", "-f", "s16le", "pipe:1")
-			var pcm, stderr bytes.Buffer
-			cmd.Stdout, cmd.Stderr = &pcm, &stderr
-			if err := cmd.Run(); err != nil {
-				t.Fatalf("ffmpeg: %v\n%s\nserver log:\n%s", err, stderr.String(), srv.logs)
-			}
-			report, _ := os.ReadFile(progress)
-			if frames := progressValue(string(report), "frame"); frames < 90 {
+			frames, secs := decodeWithFFmpeg(t, ffmpeg, srv, srv.URL+"/live/main/index.m3u8",
+				"-headers", "Cookie: jwt="+token+"\r\n")
+			if frames < 90 {
 				t.Errorf("ffmpeg decoded %d video frames, want ≥ 90 (3 s at 30 fps)", frames)
 			}
-			if secs := float64(pcm.Len()) / 2 / 48000; secs < 3 {
+			if secs < 3 {
 				t.Errorf("ffmpeg decoded %.2f s of %s audio, want ≥ 3 s", secs, codec)
-			}
-			if strings.Contains(stderr.String(), "rror") {
-				t.Errorf("ffmpeg reported errors:\n%s", stderr.String())
 			}
 		})
 	}
+}
+
+// decodeWithFFmpeg plays url for 3.5 s with ffmpeg (input options before
+// -i in inputArgs) and returns the video frames it decoded and the seconds
+// of audio. Video is counted in the progress report; audio is decoded to
+// 48 kHz mono PCM on stdout and measured by length.
+func decodeWithFFmpeg(t *testing.T, ffmpeg string, srv *testServer, url string, inputArgs ...string) (int64, float64) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	progress := filepath.Join(t.TempDir(), "progress")
+	args := append([]string{"-v", "error", "-nostdin", "-progress", progress}, inputArgs...)
+	args = append(args, "-i", url,
+		"-map", "0:v:0", "-t", "3.5", "-f", "null", "-",
+		"-map", "0:a:0", "-t", "3.5", "-ac", "1", "-ar", "48000", "-f", "s16le", "pipe:1")
+	cmd := exec.CommandContext(ctx, ffmpeg, args...)
+	var pcm, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &pcm, &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("ffmpeg: %v\n%s\nserver log:\n%s", err, stderr.String(), srv.logs)
+	}
+	if strings.Contains(stderr.String(), "rror") {
+		t.Errorf("ffmpeg reported errors:\n%s", stderr.String())
+	}
+	report, _ := os.ReadFile(progress)
+	return progressValue(string(report), "frame"), float64(pcm.Len()) / 2 / 48000
 }
 
 // progressValue returns the last value of key in ffmpeg's -progress output.

@@ -99,6 +99,7 @@ func runServe(ctx context.Context, args []string, opts serveOptions, stdin io.Re
 		Listen: cfg.Listen, Users: users, Auth: auth, Streams: &registry,
 		DefaultStream: cfg.Stream, Logger: log,
 		Studio: b, Probe: probe, Logs: logs,
+		Links: &httpapi.LinkStore{Path: filepath.Join(dataDir, httpapi.LinksFile)},
 	}
 	if !explicitPort {
 		// The default port may be taken by another program (or another

@@ -1,0 +1,111 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+)
+
+// DefaultLinkTTL is how long a link made on the watch page lasts.
+const DefaultLinkTTL = 24 * time.Hour
+
+// linkAPI issues stream links to logged-in users (POST /api/links) and
+// lists and revokes them for admins (/api/studio/links).
+type linkAPI struct {
+	auth   *TokenAuth
+	links  *LinkStore
+	stream string // the default stream
+	log    *slog.Logger
+}
+
+// linkRequest is the body of POST /api/links; every field is optional.
+type linkRequest struct {
+	Stream string `json:"stream"`
+	TTL    string `json:"ttl"` // a Go duration, e.g. "24h"
+	Label  string `json:"label"`
+}
+
+// linkReply describes a new link; URL is the only place its token appears.
+type linkReply struct {
+	Link
+	URL string `json:"url"`
+}
+
+func (a *linkAPI) create(w http.ResponseWriter, r *http.Request) {
+	claims, _ := ClaimsFrom(r.Context())
+	req := linkRequest{Stream: a.stream, TTL: DefaultLinkTTL.String()}
+	if r.ContentLength != 0 {
+		if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 4<<10)).Decode(&req); err != nil {
+			writeJSONError(w, http.StatusBadRequest, "the body must be JSON: {\"stream\", \"ttl\", \"label\"}")
+			return
+		}
+	}
+	ttl, err := time.ParseDuration(req.TTL)
+	if err != nil {
+		writeJSONError(w, http.StatusBadRequest, "ttl must be a duration like 24h")
+		return
+	}
+	if len(req.Label) > 100 {
+		writeJSONError(w, http.StatusBadRequest, "label must be at most 100 characters")
+		return
+	}
+	l, err := a.links.New(req.Stream, claims.Subject, req.Label, ttl, time.Now())
+	if err != nil {
+		writeJSONError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	token, err := a.auth.IssueLink(l)
+	if err != nil {
+		a.log.Error("issuing a stream link", "error", err)
+		writeJSONError(w, http.StatusInternalServerError, "cannot issue a link")
+		return
+	}
+	a.log.Info("stream link issued", "id", l.ID, "stream", l.Stream, "by", l.Subject, "expires", l.Expires)
+	writeJSON(w, http.StatusCreated, linkReply{Link: l, URL: LinkURL(requestBase(r), l.Stream, token)})
+}
+
+func (a *linkAPI) list(w http.ResponseWriter, _ *http.Request) {
+	links, err := a.links.List()
+	if err != nil {
+		writeJSONError(w, http.StatusInternalServerError, err.Error())
+		return
+	}
+	if links == nil {
+		links = []Link{}
+	}
+	writeJSON(w, http.StatusOK, links)
+}
+
+func (a *linkAPI) revoke(w http.ResponseWriter, r *http.Request) {
+	id := chi.URLParam(r, "id")
+	if _, err := a.links.Revoke(id); err != nil {
+		status := http.StatusInternalServerError
+		if errors.Is(err, ErrNoLink) {
+			status = http.StatusNotFound
+		}
+		writeJSONError(w, status, err.Error())
+		return
+	}
+	a.log.Info("stream link revoked", "id", id)
+	a.list(w, r)
+}
+
+// LinkURL is the playback URL of a stream link under base
+// ("http://host:8080").
+func LinkURL(base, stream, token string) string {
+	return base + "/live/" + url.PathEscape(stream) + "/index.m3u8?" + LinkParam + "=" + url.QueryEscape(token)
+}
+
+// requestBase is the scheme and host the request came to.
+func requestBase(r *http.Request) string {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}
