@@ -35,6 +35,7 @@ type Config struct {
 	HLS     HLS     `yaml:"hls"`
 	Auth    Auth    `yaml:"auth"`
 	Network Network `yaml:"network"`
+	TLS     TLS     `yaml:"tls"`
 	Log     Log     `yaml:"log"`
 }
 
@@ -70,6 +71,20 @@ type Network struct {
 	// TCP connection to every 10 s.
 	Probe string `yaml:"probe"`
 }
+
+// TLS settings. With Cert and Key, or SelfSigned, llcast serves HTTPS and
+// HTTP/2 only.
+type TLS struct {
+	// Cert and Key are PEM files (a certificate chain and its key).
+	Cert string `yaml:"cert"`
+	Key  string `yaml:"key"`
+	// SelfSigned makes a certificate for this machine's names and
+	// addresses once and keeps it in the data directory.
+	SelfSigned bool `yaml:"self_signed"`
+}
+
+// Enabled reports whether HTTPS is on.
+func (t TLS) Enabled() bool { return t.SelfSigned || t.Cert != "" }
 
 // Log settings.
 type Log struct {
@@ -180,6 +195,12 @@ func (c *Config) Validate() error {
 	}
 	if _, port, err := net.SplitHostPort(c.Network.Probe); err != nil || port == "" || port == "0" {
 		bad("network.probe", "%q is not HOST:PORT (e.g. 8.8.8.8:53)", c.Network.Probe)
+	}
+	switch {
+	case (c.TLS.Cert == "") != (c.TLS.Key == ""):
+		bad("tls", "give both tls.cert and tls.key (--tls-cert and --tls-key), or neither")
+	case c.TLS.SelfSigned && c.TLS.Cert != "":
+		bad("tls", "use either a certificate (tls.cert/tls.key) or tls.self_signed, not both")
 	}
 	switch c.Log.Level {
 	case "debug", "info", "warn", "error":

@@ -103,6 +103,8 @@ func TestValidateNamesTheKey(t *testing.T) {
 		{"auth.token_ttl", func(c *Config) { c.Auth.TokenTTL = 0 }},
 		{"log.level", func(c *Config) { c.Log.Level = "loud" }},
 		{"network.probe", func(c *Config) { c.Network.Probe = "8.8.8.8" }},
+		{"tls", func(c *Config) { c.TLS.Cert = "cert.pem" }},
+		{"tls", func(c *Config) { c.TLS.Cert, c.TLS.Key, c.TLS.SelfSigned = "c.pem", "k.pem", true }},
 	}
 	for _, c := range cases {
 		t.Run(c.key, func(t *testing.T) {

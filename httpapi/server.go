@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"html/template"
@@ -49,6 +50,9 @@ type Server struct {
 	// Probe reports the network on the studio page; the caller starts and
 	// closes it. It defaults to nil: the state is "unknown".
 	Probe *NetProbe
+	// TLS, when set (with Certificates), serves HTTPS and HTTP/2; session
+	// cookies are then Secure. It defaults to nil: plain HTTP.
+	TLS *tls.Config
 	// Links are the stream links (?token=) accepted for media. It defaults
 	// to nil: only session cookies are.
 	Links *LinkStore
@@ -103,6 +107,10 @@ func (s *Server) Start() error {
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(s.Logger.Handler(), slog.LevelWarn),
 	}
+	if s.TLS != nil {
+		// ServeTLS turns HTTP/2 on: Safari plays LL-HLS over it.
+		s.srv.TLSConfig = s.TLS.Clone()
+	}
 	s.done = make(chan struct{})
 	go s.run()
 	return nil
@@ -131,7 +139,11 @@ func (s *Server) listen() (net.Listener, error) {
 
 func (s *Server) run() {
 	defer close(s.done)
-	if err := s.srv.Serve(s.listener); !errors.Is(err, http.ErrServerClosed) {
+	serve := func() error { return s.srv.Serve(s.listener) }
+	if s.srv.TLSConfig != nil {
+		serve = func() error { return s.srv.ServeTLS(s.listener, "", "") }
+	}
+	if err := serve(); !errors.Is(err, http.ErrServerClosed) {
 		s.err = err
 	}
 }

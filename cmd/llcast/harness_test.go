@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -15,9 +16,10 @@ import (
 
 // testServer is a real `llcast serve` on 127.0.0.1 port 0, run in-process.
 type testServer struct {
-	URL     string // http://127.0.0.1:PORT
+	URL     string // http://127.0.0.1:PORT (https with --tls)
 	DataDir string
 	logs    *syncBuffer
+	stdout  *syncBuffer // what serve printed
 	cancel  context.CancelFunc
 	done    chan error
 }
@@ -56,7 +58,7 @@ func startServer(t *testing.T, extraArgs ...string) *testServer {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
-	s := &testServer{DataDir: dir, logs: &syncBuffer{}, cancel: cancel, done: make(chan error, 1)}
+	s := &testServer{DataDir: dir, logs: &syncBuffer{}, stdout: &syncBuffer{}, cancel: cancel, done: make(chan error, 1)}
 	args := append([]string{"serve", "--listen", "127.0.0.1:0", "--data", dir, "--source", "test"}, extraArgs...)
 	go func() {
 		err := run(ctx, args, nil, pw, s.logs)
@@ -67,7 +69,8 @@ func startServer(t *testing.T, extraArgs ...string) *testServer {
 	go func() {
 		sc := bufio.NewScanner(pr)
 		for sc.Scan() {
-			if line := strings.TrimSpace(sc.Text()); strings.HasPrefix(line, "http://") {
+			fmt.Fprintln(s.stdout, sc.Text())
+			if line := strings.TrimSpace(sc.Text()); strings.HasPrefix(line, "http://") || strings.HasPrefix(line, "https://") {
 				select {
 				case urlCh <- strings.TrimSuffix(line, "/"):
 				default:

@@ -88,7 +88,7 @@ func createLink(links *httpapi.LinkStore, dataDir, stream, label, base string, t
 		return err
 	}
 	if base == "" {
-		urls := watchURLs(":8080")
+		urls := watchURLs(":8080", "http")
 		base = urls[len(urls)-1]
 	}
 	base = strings.TrimRight(base, "/")

@@ -107,13 +107,20 @@ func runServe(ctx context.Context, args []string, opts serveOptions, stdin io.Re
 		// fails.
 		srv.PortFallback = 10
 	}
+	scheme, fingerprint := "http", ""
+	if cfg.TLS.Enabled() {
+		if srv.TLS, fingerprint, err = serverTLS(cfg.TLS, dataDir); err != nil {
+			return err
+		}
+		scheme = "https"
+	}
 	var addrs []string
 	srv.Addresses = func() []string { return addrs }
 	if err := srv.Start(); err != nil {
 		return err
 	}
-	addrs = watchURLs(srv.Addr().String())
-	printWelcome(stdout, describeSelection(b.Status().Selection), cfg.Stream, addrs)
+	addrs = watchURLs(srv.Addr().String(), scheme)
+	printWelcome(stdout, describeSelection(b.Status().Selection), cfg.Stream, addrs, fingerprint)
 
 	if opts.open {
 		if err := openBrowser(ctx, addrs[0]); err != nil {

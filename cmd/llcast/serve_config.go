@@ -34,6 +34,9 @@ func loadServeConfig(args []string, tray bool, stderr io.Writer) (cfg configs.Co
 	set.HLS.PartDuration = def.HLS.PartDuration
 	fs.Var(&set.HLS.PartDuration, "part-duration", "LL-HLS part `duration`")
 	fs.StringVar(&set.Network.Probe, "probe", def.Network.Probe, "`HOST:PORT` the internet check connects to")
+	fs.StringVar(&set.TLS.Cert, "tls-cert", "", "serve HTTPS with this PEM certificate `file` (and --tls-key)")
+	fs.StringVar(&set.TLS.Key, "tls-key", "", "the PEM `file` of the --tls-cert key")
+	tlsMode := fs.String("tls", "", "self-signed: serve HTTPS with a certificate made once for this machine")
 	fs.StringVar(&set.Log.Level, "log-level", def.Log.Level, "debug, info, warn or error")
 	if err := parseFlags(fs, args); err != nil {
 		return cfg, false, false, err
@@ -69,10 +72,20 @@ func loadServeConfig(args []string, tray bool, stderr io.Writer) (cfg configs.Co
 			cfg.HLS.PartDuration = set.HLS.PartDuration
 		case "probe":
 			cfg.Network.Probe = set.Network.Probe
+		case "tls-cert":
+			cfg.TLS.Cert = set.TLS.Cert
+		case "tls-key":
+			cfg.TLS.Key = set.TLS.Key
+		case "tls":
+			cfg.TLS.SelfSigned = *tlsMode == "self-signed"
 		case "log-level":
 			cfg.Log.Level = set.Log.Level
 		}
 	})
+	if *tlsMode != "" && *tlsMode != "self-signed" && *tlsMode != "off" {
+		fs.Usage()
+		return cfg, false, false, usageErrorf("--tls %q: say --tls self-signed (or off), or give --tls-cert and --tls-key", *tlsMode)
+	}
 	_, port, _ := net.SplitHostPort(cfg.Listen)
 	_, defPort, _ := net.SplitHostPort(def.Listen)
 	return cfg, port != defPort, open, cfg.Validate()
