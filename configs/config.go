@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -36,6 +37,7 @@ type Config struct {
 	Auth    Auth    `yaml:"auth"`
 	Network Network `yaml:"network"`
 	TLS     TLS     `yaml:"tls"`
+	CORS    CORS    `yaml:"cors"`
 	Log     Log     `yaml:"log"`
 }
 
@@ -58,6 +60,9 @@ type HLS struct {
 	PartDuration    Duration `yaml:"part_duration"`
 	SegmentDuration Duration `yaml:"segment_duration"`
 	SegmentCount    int      `yaml:"segment_count"`
+	// Legacy adds a plain (not low-latency) MPEG-TS rendition with 2 s
+	// segments at /live/<stream>/legacy/index.m3u8 for old TVs and boxes.
+	Legacy bool `yaml:"legacy"`
 }
 
 // Auth settings.
@@ -83,6 +88,14 @@ type TLS struct {
 	SelfSigned bool `yaml:"self_signed"`
 }
 
+// CORS settings.
+type CORS struct {
+	// Origins are web players on other origins ("https://player.example")
+	// allowed to read the stream with the viewer's cookie; "*" lets any
+	// origin read without credentials (enough for stream links).
+	Origins []string `yaml:"origins"`
+}
+
 // Enabled reports whether HTTPS is on.
 func (t TLS) Enabled() bool { return t.SelfSigned || t.Cert != "" }
 
@@ -103,9 +116,11 @@ func Default() Config {
 			PartDuration:    Duration(200 * time.Millisecond),
 			SegmentDuration: Duration(time.Second),
 			SegmentCount:    7,
+			Legacy:          true,
 		},
 		Auth:    Auth{TokenTTL: Duration(12 * time.Hour)},
 		Network: Network{Probe: "8.8.8.8:53"},
+		CORS:    CORS{Origins: []string{}},
 		Log:     Log{Level: "info"},
 	}
 }
@@ -201,6 +216,12 @@ func (c *Config) Validate() error {
 		bad("tls", "give both tls.cert and tls.key (--tls-cert and --tls-key), or neither")
 	case c.TLS.SelfSigned && c.TLS.Cert != "":
 		bad("tls", "use either a certificate (tls.cert/tls.key) or tls.self_signed, not both")
+	}
+	for _, o := range c.CORS.Origins {
+		if u, err := url.Parse(o); o != "*" && (err != nil || (u.Scheme != "http" && u.Scheme != "https") ||
+			u.Host == "" || u.Path != "" || u.RawQuery != "") {
+			bad("cors.origins", "%q is not an origin like https://player.example (scheme and host, no path) or *", o)
+		}
 	}
 	switch c.Log.Level {
 	case "debug", "info", "warn", "error":

@@ -42,7 +42,8 @@ func TestLoadLayers(t *testing.T) {
 	if err := os.WriteFile(path, []byte("listen: 127.0.0.1:9000\nhls:\n  part_duration: 100ms\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	cfg, err := Load(path, []string{"LLCAST_HLS_PART_DURATION=150ms", "LLCAST_VIDEO_BITRATE=1000000", "PATH=/bin"})
+	cfg, err := Load(path, []string{"LLCAST_HLS_PART_DURATION=150ms", "LLCAST_VIDEO_BITRATE=1000000", "PATH=/bin",
+		"LLCAST_TLS_SELF_SIGNED=true", "LLCAST_CORS_ORIGINS=https://a.example, https://b.example"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,6 +55,9 @@ func TestLoadLayers(t *testing.T) {
 	}
 	if cfg.Video.Bitrate != 1_000_000 {
 		t.Errorf("video.bitrate = %d", cfg.Video.Bitrate)
+	}
+	if !cfg.TLS.SelfSigned || len(cfg.CORS.Origins) != 2 || cfg.CORS.Origins[1] != "https://b.example" {
+		t.Errorf("bool and list from the environment: tls %+v cors %+v", cfg.TLS, cfg.CORS)
 	}
 	if cfg.HLS.SegmentCount != 7 {
 		t.Errorf("segment_count = %d, want the default", cfg.HLS.SegmentCount)
@@ -69,6 +73,7 @@ func TestLoadErrorsNameTheKey(t *testing.T) {
 		{"unknown key", "listn: :80\n", nil, "listn"},
 		{"bad duration", "hls:\n  part_duration: fast\n", nil, "fast"},
 		{"bad int env", "", []string{"LLCAST_VIDEO_FPS=thirty"}, "LLCAST_VIDEO_FPS"},
+		{"bad bool env", "", []string{"LLCAST_TLS_SELF_SIGNED=maybe"}, "LLCAST_TLS_SELF_SIGNED"},
 		{"unknown env", "", []string{"LLCAST_COLOUR=red"}, "LLCAST_COLOUR"},
 	}
 	for _, c := range cases {
@@ -104,6 +109,7 @@ func TestValidateNamesTheKey(t *testing.T) {
 		{"log.level", func(c *Config) { c.Log.Level = "loud" }},
 		{"network.probe", func(c *Config) { c.Network.Probe = "8.8.8.8" }},
 		{"tls", func(c *Config) { c.TLS.Cert = "cert.pem" }},
+		{"cors.origins", func(c *Config) { c.CORS.Origins = []string{"https://a.example/player"} }},
 		{"tls", func(c *Config) { c.TLS.Cert, c.TLS.Key, c.TLS.SelfSigned = "c.pem", "k.pem", true }},
 	}
 	for _, c := range cases {

@@ -88,6 +88,24 @@ func setValue(v reflect.Value, s string) error {
 			return fmt.Errorf("%q is not a whole number", s)
 		}
 		v.SetInt(int64(n))
+	case reflect.Bool:
+		b, err := strconv.ParseBool(s)
+		if err != nil {
+			return fmt.Errorf("%q is not true or false", s)
+		}
+		v.SetBool(b)
+	case reflect.Slice:
+		if v.Type().Elem().Kind() != reflect.String {
+			return fmt.Errorf("unsupported kind %s", v.Kind())
+		}
+		// A list is comma-separated: LLCAST_CORS_ORIGINS=https://a,https://b
+		items := []string{}
+		for item := range strings.SplitSeq(s, ",") {
+			if item = strings.TrimSpace(item); item != "" {
+				items = append(items, item)
+			}
+		}
+		v.Set(reflect.ValueOf(items))
 	default:
 		return fmt.Errorf("unsupported kind %s", v.Kind())
 	}

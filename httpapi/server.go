@@ -50,6 +50,9 @@ type Server struct {
 	// Probe reports the network on the studio page; the caller starts and
 	// closes it. It defaults to nil: the state is "unknown".
 	Probe *NetProbe
+	// CORSOrigins may read /live/ from other origins (see CORS). It
+	// defaults to none.
+	CORSOrigins []string
 	// TLS, when set (with Certificates), serves HTTPS and HTTP/2; session
 	// cookies are then Secure. It defaults to nil: plain HTTP.
 	TLS *tls.Config
@@ -198,6 +201,7 @@ func (s *Server) routes() (http.Handler, error) {
 	r.Handle("/assets/*", http.StripPrefix("/assets/", http.FileServerFS(player.Assets())))
 
 	r.Route("/live/{stream}", func(r chi.Router) {
+		r.Use(CORS(s.CORSOrigins))
 		r.Use(RequireMediaToken(s.Auth, s.Links, s.Logger))
 		r.Use(s.viewers.Handler)
 		r.Get("/*", s.serveLive)

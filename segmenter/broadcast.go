@@ -21,10 +21,12 @@ type Broadcast struct {
 	Name string
 	// Encoding of the pipeline (picture size, bitrates, codec).
 	Encoding ingest.Encoding
-	// PartDuration, SegmentDuration and SegmentCount configure each
-	// Stream; zero takes the Stream defaults.
+	// PartDuration, SegmentDuration, SegmentCount and Legacy (the MPEG-TS
+	// rendition for old TVs) configure each Stream; zero takes the Stream
+	// defaults (Legacy off).
 	PartDuration, SegmentDuration time.Duration
 	SegmentCount                  int
+	Legacy                        bool
 	// Selection is what the stream starts with. It defaults to the test
 	// picture and tone.
 	Selection ingest.Selection
@@ -101,7 +103,7 @@ func (b *Broadcast) StartStream() error {
 	p.SetAudio(audio)
 
 	stream := &Stream{
-		Name: b.Name, Tracks: p.Tracks(), PartDuration: b.PartDuration,
+		Name: b.Name, Tracks: p.Tracks(), PartDuration: b.PartDuration, Legacy: b.Legacy,
 		SegmentDuration: b.SegmentDuration, SegmentCount: b.SegmentCount, Logger: b.Logger,
 	}
 	if err := stream.Start(); err != nil {
@@ -237,34 +239,6 @@ func (b *Broadcast) open(sel ingest.Selection, video, audio bool) (ingest.VideoI
 		}
 	}
 	return vin, ain, nil
-}
-
-// check reports what would keep sel from opening.
-func check(sel ingest.Selection, devices []ingest.Device, enc ingest.Encoding) error {
-	var errs []error
-	switch sel.Video.Kind {
-	case ingest.InputDevice:
-		if _, err := ingest.FindDevice(devices, ingest.KindCamera, sel.Video.Name); err != nil {
-			errs = append(errs, fmt.Errorf("video: %w", err))
-		}
-	case ingest.InputTest:
-		if _, err := ingest.NewTestVideo(enc.Width, enc.Height); err != nil {
-			errs = append(errs, fmt.Errorf("video: %w", err))
-		}
-	case ingest.InputNone:
-	default:
-		errs = append(errs, fmt.Errorf("unknown video input %q: use test, device or none", sel.Video.Kind))
-	}
-	switch sel.Audio.Kind {
-	case ingest.InputDevice:
-		if _, err := ingest.FindDevice(devices, ingest.KindMicrophone, sel.Audio.Name); err != nil {
-			errs = append(errs, fmt.Errorf("audio: %w", err))
-		}
-	case ingest.InputTest, ingest.InputNone:
-	default:
-		errs = append(errs, fmt.Errorf("unknown audio input %q: use test, device or none", sel.Audio.Kind))
-	}
-	return errors.Join(errs...)
 }
 
 // Devices lists the cameras and microphones there are.

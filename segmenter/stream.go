@@ -18,7 +18,8 @@ import (
 var ErrQueueFull = errors.New("stream queue is full, sample dropped")
 
 // Stream turns the samples of one source into a Low-Latency HLS stream and
-// serves its playlists, init files, segments and parts.
+// serves its playlists, init files, segments and parts; with Legacy, also a
+// classic MPEG-TS rendition of the same samples under legacy/.
 type Stream struct {
 	// Name appears in the URL /live/{Name}/. Required.
 	Name string
@@ -34,11 +35,18 @@ type Stream struct {
 	QueueSize int
 	// MaxWaiting caps the requests waiting for a part at once. It defaults to 1024.
 	MaxWaiting int
+	// Legacy adds a non-low-latency MPEG-TS rendition at legacy/index.m3u8
+	// for old TVs and set-top boxes. It defaults to false.
+	Legacy bool
+	// LegacySegmentDuration is the minimum segment duration of the legacy
+	// rendition; segments end on an IDR. It defaults to 2s.
+	LegacySegmentDuration time.Duration
 	// Logger. It defaults to slog.Default().
 	Logger *slog.Logger
 
 	muxer  *gohlslib.Muxer
 	tracks map[*ingest.Track]*gohlslib.Track
+	legacy *legacyRendition // nil without Legacy
 	queue  chan ingest.Sample
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -74,6 +82,9 @@ func (s *Stream) Start() error {
 	if s.MaxWaiting == 0 {
 		s.MaxWaiting = 1024
 	}
+	if s.LegacySegmentDuration == 0 {
+		s.LegacySegmentDuration = 2 * time.Second
+	}
 	if s.Logger == nil {
 		s.Logger = slog.Default()
 	}
@@ -98,13 +109,18 @@ func (s *Stream) Start() error {
 		SegmentCount:       s.SegmentCount,
 		SegmentMinDuration: s.SegmentDuration,
 		PartMinDuration:    s.PartDuration,
-		OnEncodeError: func(err error) {
-			s.warnings.Add(1)
-			s.Logger.Warn("muxer", "error", err)
-		},
+		OnEncodeError:      s.onEncodeError("ll-hls"),
 	}
 	if err := s.muxer.Start(); err != nil {
 		return fmt.Errorf("stream %q: starting muxer: %w", s.Name, err)
+	}
+	if s.Legacy {
+		legacy, err := newLegacyRendition(s.Tracks, s.LegacySegmentDuration, s.Logger, s.onEncodeError("legacy"))
+		if err != nil {
+			s.muxer.Close()
+			return fmt.Errorf("stream %q: %w", s.Name, err)
+		}
+		s.legacy = legacy
 	}
 
 	s.queue = make(chan ingest.Sample, s.QueueSize)
@@ -130,8 +146,21 @@ func (s *Stream) validate() error {
 		return fmt.Errorf("stream %q: SegmentCount %d is too small, use at least 3", s.Name, s.SegmentCount)
 	case s.QueueSize < 1 || s.MaxWaiting < 1:
 		return fmt.Errorf("stream %q: QueueSize and MaxWaiting must be positive", s.Name)
+	case s.Legacy && s.LegacySegmentDuration < s.SegmentDuration:
+		// The encoder puts an IDR every SegmentDuration; legacy segments
+		// can only end on one.
+		return fmt.Errorf("stream %q: LegacySegmentDuration %v is shorter than SegmentDuration %v",
+			s.Name, s.LegacySegmentDuration, s.SegmentDuration)
 	}
 	return nil
+}
+
+// onEncodeError counts and logs what a muxer could not encode.
+func (s *Stream) onEncodeError(rendition string) func(error) {
+	return func(err error) {
+		s.warnings.Add(1)
+		s.Logger.Warn("muxer", "rendition", rendition, "error", err)
+	}
 }
 
 func muxerTrack(t *ingest.Track) (*gohlslib.Track, error) {
@@ -162,7 +191,7 @@ func (s *Stream) Write(sample ingest.Sample) error {
 	}
 }
 
-// run is the only goroutine that writes to the muxer: gohlslib's Write
+// run is the only goroutine that writes to the muxers: gohlslib's Write
 // methods are not safe for concurrent use.
 func (s *Stream) run() {
 	defer close(s.done)
@@ -175,25 +204,35 @@ func (s *Stream) runInner() error {
 		case <-s.ctx.Done():
 			return nil
 		case sample := <-s.queue:
-			if err := s.writeSample(sample); err != nil {
-				s.warnings.Add(1)
-				s.Logger.Warn("sample rejected by muxer", "codec", sample.Track.Codec, "error", err)
-				continue
+			// Low latency first: the legacy rendition can wait.
+			if err := writeSample(s.muxer, s.tracks[sample.Track], sample); err != nil {
+				s.rejected("ll-hls", sample, err)
+			} else {
+				s.written.Add(1)
 			}
-			s.written.Add(1)
+			if s.legacy != nil {
+				if err := s.legacy.write(sample); err != nil {
+					s.rejected("legacy", sample, err)
+				}
+			}
 		}
 	}
 }
 
-func (s *Stream) writeSample(sample ingest.Sample) error {
-	mt := s.tracks[sample.Track]
+func (s *Stream) rejected(rendition string, sample ingest.Sample, err error) {
+	s.warnings.Add(1)
+	s.Logger.Warn("sample rejected by muxer", "rendition", rendition, "codec", sample.Track.Codec, "error", err)
+}
+
+// writeSample writes a sample to m, whose track for it is mt.
+func writeSample(m *gohlslib.Muxer, mt *gohlslib.Track, sample ingest.Sample) error {
 	switch sample.Track.Codec {
 	case ingest.CodecH264:
-		return s.muxer.WriteH264(mt, sample.NTP, sample.PTS, sample.Units)
+		return m.WriteH264(mt, sample.NTP, sample.PTS, sample.Units)
 	case ingest.CodecAAC:
-		return s.muxer.WriteMPEG4Audio(mt, sample.NTP, sample.PTS, sample.Units)
+		return m.WriteMPEG4Audio(mt, sample.NTP, sample.PTS, sample.Units)
 	case ingest.CodecOpus:
-		return s.muxer.WriteOpus(mt, sample.NTP, sample.PTS, sample.Units)
+		return m.WriteOpus(mt, sample.NTP, sample.PTS, sample.Units)
 	}
 	return fmt.Errorf("codec %q is not supported", sample.Track.Codec)
 }
@@ -211,8 +250,11 @@ func (s *Stream) Stats() Stats {
 // TargetDuration is the EXT-X-TARGETDURATION the muxer announces while
 // segments keep their planned length: SegmentDuration rounded up to whole
 // seconds, as the spec requires.
-func (s *Stream) TargetDuration() time.Duration {
-	return (s.SegmentDuration + time.Second - 1).Truncate(time.Second)
+func (s *Stream) TargetDuration() time.Duration { return targetDuration(s.SegmentDuration) }
+
+// targetDuration rounds a segment duration up to whole seconds.
+func targetDuration(segment time.Duration) time.Duration {
+	return (segment + time.Second - 1).Truncate(time.Second)
 }
 
 // Close stops the writer, closes the muxer (which releases every waiting
@@ -222,6 +264,9 @@ func (s *Stream) Close() {
 		s.cancel()
 		<-s.done
 		s.muxer.Close()
+		if s.legacy != nil {
+			s.legacy.muxer.Close()
+		}
 		s.handlers.Wait()
 	})
 }

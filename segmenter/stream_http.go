@@ -4,10 +4,35 @@ import (
 	"bytes"
 	"context"
 	"net/http"
+	"path"
 	"time"
+
+	"github.com/bluenviron/gohlslib/v2"
 )
 
-// ServeHTTP serves the stream's files; gohlslib routes on the file name.
+// ServeHTTP serves the stream's files at …/{Name}/ and those of the legacy
+// rendition at …/{Name}/legacy/; gohlslib routes on the file name only.
+func (s *Stream) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if !isLegacyPath(r.URL.Path, s.Name) {
+		s.serveMuxer(w, r, s.muxer, s.TargetDuration())
+		return
+	}
+	if s.legacy == nil {
+		http.NotFound(w, r)
+		return
+	}
+	s.serveMuxer(w, r, s.legacy.muxer, s.legacy.targetDuration)
+}
+
+// isLegacyPath reports whether p names a file in the legacy/ folder of the
+// stream. The stream's own name is checked too, so that a stream named
+// "legacy" still serves its low-latency files.
+func isLegacyPath(p, name string) bool {
+	dir := path.Dir(p)
+	return path.Base(dir) == "legacy" && path.Base(path.Dir(dir)) == name
+}
+
+// serveMuxer answers r from m.
 //
 // gohlslib blocks a playlist request (and any request before the first
 // segment) until the content exists, without watching the request's
@@ -15,7 +40,7 @@ import (
 // while this handler waits for that, for the client to go away, or for three
 // target durations, after which it answers 503. The goroutine ends when the
 // muxer produces the content or closes; Close waits for it.
-func (s *Stream) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+func (s *Stream) serveMuxer(w http.ResponseWriter, r *http.Request, m *gohlslib.Muxer, target time.Duration) {
 	select {
 	case s.waiting <- struct{}{}:
 	default:
@@ -34,17 +59,17 @@ func (s *Stream) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		defer s.handlers.Done()
 		defer func() { <-s.waiting }()
 		defer close(done)
-		s.muxer.Handle(buf, inner)
+		m.Handle(buf, inner)
 	}()
 
-	timer := time.NewTimer(3 * s.TargetDuration())
+	timer := time.NewTimer(3 * target)
 	defer timer.Stop()
 	select {
 	case <-done:
 		buf.writeTo(w)
 	case <-r.Context().Done():
 	case <-timer.C:
-		http.Error(w, "the requested part is not available yet", http.StatusServiceUnavailable)
+		http.Error(w, "the requested playlist or part is not available yet", http.StatusServiceUnavailable)
 	}
 }
 

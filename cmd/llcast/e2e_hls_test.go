@@ -52,7 +52,8 @@ func TestE2EGohlslibClient(t *testing.T) {
 	token := srv.login(t)
 
 	t.Run("without cookie", func(t *testing.T) {
-		for _, p := range []string{"/live/main/index.m3u8", "/live/main/video1_stream.m3u8", "/live/main/init.mp4"} {
+		for _, p := range []string{"/live/main/index.m3u8", "/live/main/video1_stream.m3u8", "/live/main/init.mp4",
+			"/live/main/legacy/index.m3u8", "/live/main/legacy/main_stream.m3u8"} {
 			resp, err := http.Get(srv.URL + p)
 			if err != nil {
 				t.Fatal(err)
@@ -211,4 +212,26 @@ func progressValue(progress, key string) int64 {
 		}
 	}
 	return v
+}
+
+// TestE2ELegacyFFmpeg plays the legacy MPEG-TS rendition with ffmpeg, with
+// the session cookie and with a stream link.
+func TestE2ELegacyFFmpeg(t *testing.T) {
+	ffmpeg, err := exec.LookPath("ffmpeg")
+	if err != nil {
+		t.Fatal("ffmpeg not found: install Debian's ffmpeg (CI does)")
+	}
+	srv := startServer(t)
+	token := srv.login(t)
+	// The first 2 s segment must be complete before ffmpeg can start.
+	frames, secs := decodeWithFFmpeg(t, ffmpeg, srv, srv.URL+"/live/main/legacy/index.m3u8",
+		"-headers", "Cookie: jwt="+token+"\r\n")
+	if frames < 90 || secs < 3 {
+		t.Errorf("ffmpeg decoded %d frames and %.2f s of audio from the legacy rendition, want ≥ 90 and ≥ 3 s", frames, secs)
+	}
+	link, _ := makeLink(t, srv, "main")
+	legacy := strings.Replace(link, "/index.m3u8?", "/legacy/index.m3u8?", 1)
+	if frames, _ := decodeWithFFmpeg(t, ffmpeg, srv, legacy); frames < 90 {
+		t.Errorf("ffmpeg decoded %d frames from the legacy rendition through a stream link, want ≥ 90", frames)
+	}
 }

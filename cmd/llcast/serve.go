@@ -75,8 +75,8 @@ func runServe(ctx context.Context, args []string, opts serveOptions, stdin io.Re
 		Name:         cfg.Stream,
 		Encoding:     encodingOf(cfg, log),
 		PartDuration: cfg.HLS.PartDuration.D(), SegmentDuration: cfg.HLS.SegmentDuration.D(),
-		SegmentCount: cfg.HLS.SegmentCount,
-		Selection:    sel, Registry: &registry, Logger: log,
+		SegmentCount: cfg.HLS.SegmentCount, Legacy: cfg.HLS.Legacy,
+		Selection: sel, Registry: &registry, Logger: log,
 	}
 	if err := b.Start(); err != nil {
 		return err
@@ -99,7 +99,8 @@ func runServe(ctx context.Context, args []string, opts serveOptions, stdin io.Re
 		Listen: cfg.Listen, Users: users, Auth: auth, Streams: &registry,
 		DefaultStream: cfg.Stream, Logger: log,
 		Studio: b, Probe: probe, Logs: logs,
-		Links: &httpapi.LinkStore{Path: filepath.Join(dataDir, httpapi.LinksFile)},
+		Links:       &httpapi.LinkStore{Path: filepath.Join(dataDir, httpapi.LinksFile)},
+		CORSOrigins: cfg.CORS.Origins,
 	}
 	if !explicitPort {
 		// The default port may be taken by another program (or another
