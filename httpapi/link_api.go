@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"log/slog"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"github.com/go-chi/chi/v5"
+	"rsc.io/qr"
 )
 
 // DefaultLinkTTL is how long a link made on the watch page lasts.
@@ -30,10 +32,13 @@ type linkRequest struct {
 	Label  string `json:"label"`
 }
 
-// linkReply describes a new link; URL is the only place its token appears.
+// linkReply describes a new link. URL and QR (its QR code as a data: URL,
+// so that the token never travels in another request's URL) are the only
+// places its token appears.
 type linkReply struct {
 	Link
 	URL string `json:"url"`
+	QR  string `json:"qr"`
 }
 
 func (a *linkAPI) create(w http.ResponseWriter, r *http.Request) {
@@ -66,7 +71,14 @@ func (a *linkAPI) create(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a.log.Info("stream link issued", "id", l.ID, "stream", l.Stream, "by", l.Subject, "expires", l.Expires)
-	writeJSON(w, http.StatusCreated, linkReply{Link: l, URL: LinkURL(requestBase(r), l.Stream, token)})
+	u := LinkURL(requestBase(r), l.Stream, token)
+	reply := linkReply{Link: l, URL: u}
+	if code, err := qr.Encode(u, qr.L); err == nil {
+		reply.QR = "data:image/png;base64," + base64.StdEncoding.EncodeToString(code.PNG())
+	} else {
+		a.log.Warn("no QR code for a stream link", "error", err)
+	}
+	writeJSON(w, http.StatusCreated, reply)
 }
 
 func (a *linkAPI) list(w http.ResponseWriter, _ *http.Request) {

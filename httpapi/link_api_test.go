@@ -133,7 +133,8 @@ func TestLinkAPI(t *testing.T) {
 		t.Fatal(err)
 	}
 	if made.Stream != "main" || made.Subject != "alice" || made.Label != "TV" ||
-		made.Expires.Sub(made.Created) != 2*time.Hour || !strings.HasPrefix(made.URL, env.url+"/live/main/index.m3u8?token=") {
+		made.Expires.Sub(made.Created) != 2*time.Hour || !strings.HasPrefix(made.URL, env.url+"/live/main/index.m3u8?token=") ||
+		!strings.HasPrefix(made.QR, "data:image/png;base64,") {
 		t.Fatalf("link %+v", made)
 	}
 	u, _ := url.Parse(made.URL)
