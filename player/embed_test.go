@@ -88,6 +88,15 @@ func TestWatchRenders(t *testing.T) {
 		`id="logout"`,
 		`action="/logout"`,
 		`alice`,
+		// The stream-link panel (watch.js and the browser tests use these).
+		`<button id="link-open"`,
+		`<dialog id="link-panel"`,
+		`<input id="link-url" type="text" readonly`,
+		`<img id="link-qr"`,
+		`id="link-expires"`,
+		`<button id="link-copy"`,
+		`id="link-error"`,
+		`<button id="link-close"`,
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("watch page lacks %q:\n%s", want, out)
@@ -95,6 +104,11 @@ func TestWatchRenders(t *testing.T) {
 	}
 	if !regexp.MustCompile(`<video id="video"[^>]*\bmuted\b`).MatchString(out) {
 		t.Errorf("video must start muted so autoplay works:\n%s", out)
+	}
+	// The QR code comes as a data: URL in the API's answer; a src in the
+	// page would be a request for a URL.
+	if regexp.MustCompile(`<img id="link-qr"[^>]*\bsrc=`).MatchString(out) {
+		t.Errorf("#link-qr must have no src until a link is made:\n%s", out)
 	}
 }
 
@@ -124,6 +138,10 @@ func TestStudioRenders(t *testing.T) {
 		`id="audio-kbps"`,
 		`id="dropped"`,
 		`id="addresses"`,
+		`id="links-panel"`,
+		`<tbody id="links">`,
+		`id="links-revoke-all"`,
+		`id="links-empty"`,
 		`id="log"`,
 		`id="watch-link" class="btn-ghost" href="/"`,
 		`id="logout"`,

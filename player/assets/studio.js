@@ -1,8 +1,10 @@
 // llcast studio page: picks the camera and microphone, starts and stops the
 // broadcast, previews it and shows its health, the network state, the
-// addresses to watch from other devices and the server log. It polls the
-// studio API (GET /api/studio every second, /api/studio/logs?after=N every
-// second). Plain ES2017, no build step; hls.js is loaded before this file
+// addresses to watch from other devices, the stream links and the server
+// log. It polls the studio API (GET /api/studio every second,
+// /api/studio/logs?after=N every second, /api/studio/links every 5 s; the
+// links panel stays hidden when the server answers 404 there: no link store).
+// "Revoke all" asks for a second click within 4 s. Plain ES2017, no build step; hls.js is loaded before this file
 // (both deferred) from /assets/vendor/hls.min.js.
 //
 // For browser tests, window.llcastStudio exposes:
@@ -13,6 +15,7 @@
 //   url        the playlist the preview plays (snapshot.stream_url)
 //   connected  false while the server is unreachable
 //   logNext    the `after` value of the next log poll
+//   links      the last list of stream links from the server (null before the first)
 (() => {
   'use strict';
 
@@ -21,6 +24,8 @@
   const STALL_MS = 10000; // a preview that does not move for this long restarts
   const LOG_LINES = 100; // log lines kept on the page
   const LOGIN_URL = '/login?next=/studio';
+  const LINKS_POLL_MS = 5000; // stream links change rarely
+  const CONFIRM_MS = 4000; // how long "Revoke all" waits for the confirming click
 
   const $ = (id) => document.getElementById(id);
   const video = $('preview');
@@ -50,6 +55,11 @@
     addresses: $('addresses'),
     addressesEmpty: $('addresses-empty'),
     log: $('log'),
+    linksPanel: $('links-panel'),
+    links: $('links'),
+    linksEmpty: $('links-empty'),
+    linksError: $('links-error'),
+    linksRevokeAll: $('links-revoke-all'),
   };
 
   const studio = {
@@ -59,6 +69,7 @@
     mode: '',
     connected: true,
     logNext: 0,
+    links: null,
   };
   window.llcastStudio = studio;
 
@@ -483,6 +494,199 @@
     els.addressesEmpty.hidden = urls.length > 0;
   }
 
+  // ---------- stream links ----------
+
+  let linksBusy = false; // a revoke is in flight
+  let linksEpoch = 0; // like epoch, for the links poll
+  let linksKey = null;
+  let linksTimer = 0;
+  let confirmTimer = 0; // while "Revoke all" waits for its second click
+
+  function linkState(l, now) {
+    if (l.revoked) {
+      return 'revoked';
+    }
+    const t = Date.parse(l.expires);
+    return !isNaN(t) && t <= now ? 'expired' : 'active';
+  }
+
+  function scheduleLinks() {
+    clearTimeout(linksTimer);
+    linksTimer = leaving ? 0 : setTimeout(pollLinks, LINKS_POLL_MS);
+  }
+
+  function linksError(text) {
+    els.linksError.textContent = text;
+    els.linksError.hidden = !text;
+  }
+
+  async function pollLinks() {
+    linksTimer = 0;
+    const asked = linksEpoch;
+    try {
+      const list = await api('GET', '/api/studio/links');
+      if (!linksBusy && asked === linksEpoch) {
+        renderLinks(list);
+      }
+    } catch (e) {
+      if (leaving) {
+        return;
+      }
+      if (e instanceof HTTPError && e.status === 404) {
+        els.linksPanel.hidden = true; // this server keeps no links
+        return;
+      }
+      if (e instanceof HTTPError && e.status !== 502 && e.status !== 503 && e.status !== 504) {
+        linksError(e.message); // unreachable: the connection banner says so
+      }
+    }
+    scheduleLinks();
+  }
+
+  async function revokeLinks(id) {
+    if (linksBusy) {
+      return;
+    }
+    linksBusy = true;
+    linksEpoch++;
+    disarmRevokeAll();
+    syncLinkButtons();
+    let list = null;
+    let failed = '';
+    try {
+      list = await api('POST', '/api/studio/links/' + encodeURIComponent(id) + '/revoke');
+    } catch (e) {
+      failed = errorText(e);
+    }
+    linksBusy = false;
+    linksEpoch++;
+    if (leaving) {
+      return;
+    }
+    linksError(failed);
+    if (failed) {
+      pollLinks(); // show the list as it is now
+      return;
+    }
+    renderLinks(list); // the answer is the new list
+    scheduleLinks();
+  }
+
+  function formatDate(iso) {
+    const d = new Date(iso);
+    return isNaN(d.getTime()) ? String(iso || '—') : d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+  }
+
+  function cell(label, content, className) {
+    const td = document.createElement('td');
+    td.dataset.label = label;
+    if (className) {
+      td.className = className;
+    }
+    if (typeof content === 'string') {
+      td.textContent = content;
+    } else {
+      td.appendChild(content);
+    }
+    return td;
+  }
+
+  function linkRow(l, state) {
+    const tr = document.createElement('tr');
+    tr.dataset.linkId = l.id;
+    tr.dataset.state = state;
+
+    const id = document.createElement('span');
+    const code = document.createElement('code');
+    code.textContent = l.id;
+    id.appendChild(code);
+    if (l.label) {
+      const label = document.createElement('span');
+      label.className = 'link-label';
+      label.textContent = l.label;
+      id.appendChild(label);
+    }
+    const idCell = cell('Link', id, 'link-id');
+    idCell.title = 'Created ' + formatDate(l.created);
+    tr.appendChild(idCell);
+    tr.appendChild(cell('Stream', l.stream || '—'));
+    tr.appendChild(cell('Issued by', l.subject || '—'));
+    const expires = document.createElement('time');
+    expires.dateTime = l.expires || '';
+    expires.textContent = formatDate(l.expires);
+    tr.appendChild(cell('Expires', expires, 'tabular'));
+    const pill = document.createElement('span');
+    pill.className = 'link-state';
+    pill.dataset.state = state;
+    pill.textContent = { active: 'Active', expired: 'Expired', revoked: 'Revoked' }[state];
+    tr.appendChild(cell('State', pill));
+
+    const action = document.createElement('td');
+    action.className = 'link-action';
+    if (state === 'active') {
+      const btn = document.createElement('button');
+      btn.type = 'button';
+      btn.className = 'btn-danger link-revoke';
+      btn.dataset.id = l.id;
+      btn.textContent = 'Revoke';
+      btn.setAttribute('aria-label', 'Revoke link ' + l.id);
+      action.appendChild(btn);
+    }
+    tr.appendChild(action);
+    return tr;
+  }
+
+  function renderLinks(list) {
+    const now = Date.now();
+    const rows = (Array.isArray(list) ? list : []).filter((l) => l && typeof l.id === 'string' && l.id);
+    studio.links = rows;
+    els.linksPanel.hidden = false;
+    const states = rows.map((l) => linkState(l, now));
+    // Rebuild only on a change, so that a focused button stays focused.
+    const key = JSON.stringify(rows.map((l, i) => [l.id, l.stream, l.subject, l.label, l.created, l.expires, states[i]]));
+    if (key !== linksKey) {
+      linksKey = key;
+      els.links.textContent = '';
+      rows.forEach((l, i) => els.links.appendChild(linkRow(l, states[i])));
+    }
+    els.linksEmpty.hidden = rows.length > 0;
+    els.links.parentElement.hidden = rows.length === 0;
+    syncLinkButtons();
+  }
+
+  function activeLinks() {
+    const now = Date.now();
+    return (studio.links || []).filter((l) => linkState(l, now) === 'active').length;
+  }
+
+  function syncLinkButtons() {
+    els.links.querySelectorAll('.link-revoke').forEach((b) => {
+      b.disabled = linksBusy;
+    });
+    els.linksRevokeAll.disabled = linksBusy || activeLinks() === 0;
+    if (els.linksRevokeAll.disabled) {
+      disarmRevokeAll();
+    }
+  }
+
+  function disarmRevokeAll() {
+    clearTimeout(confirmTimer);
+    confirmTimer = 0;
+    delete els.linksRevokeAll.dataset.armed;
+    els.linksRevokeAll.textContent = 'Revoke all';
+  }
+
+  function onRevokeAll() {
+    if (confirmTimer) {
+      revokeLinks('all');
+      return;
+    }
+    const n = activeLinks();
+    els.linksRevokeAll.dataset.armed = 'true';
+    els.linksRevokeAll.textContent = 'Revoke ' + (n === 1 ? '1 link' : n + ' links') + '? Click again';
+    confirmTimer = setTimeout(disarmRevokeAll, CONFIRM_MS);
+  }
+
   // ---------- log ----------
 
   function appendLogs(data) {
@@ -675,6 +879,13 @@
   els.camera.addEventListener('change', onPick);
   els.microphone.addEventListener('change', onPick);
   els.errorClose.addEventListener('click', () => showError(''));
+  els.links.addEventListener('click', (e) => {
+    const btn = e.target.closest('.link-revoke');
+    if (btn && !btn.disabled) {
+      revokeLinks(btn.dataset.id);
+    }
+  });
+  els.linksRevokeAll.addEventListener('click', onRevokeAll);
 
   setConnected(true);
   setInterval(() => {
@@ -683,4 +894,5 @@
   }, 1000);
   pollSnapshot();
   pollLogs();
+  pollLinks();
 })();

@@ -10,6 +10,8 @@
 //   mode    'hls' | 'native' | 'unsupported'
 //   url     the playlist URL
 //   latency last measured glass-to-glass latency in ms, or null
+//   link    the last stream link made with #link-open, as POST /api/links
+//           answered it ({id, stream, subject, created, expires, url, qr}), or null
 (() => {
   'use strict';
 
@@ -20,6 +22,7 @@
   const CATCH_UP_S = 0.3; // jump forward when this far behind the target position
   const KEEP_BUFFER_S = 0.8; // never jump closer than this to the end of the buffer
   const CATCH_UP_MS = 5000; // at most one jump per this period
+  const LINK_TIMEOUT_MS = 15000; // give up on POST /api/links after this long
 
   const video = document.getElementById('video');
   const statusEl = document.getElementById('status');
@@ -35,6 +38,7 @@
     mode: '',
     url: url,
     latency: null,
+    link: null,
   };
   window.llcast = llcast;
 
@@ -249,6 +253,176 @@
       offline();
     }
   }
+
+  // ---------- stream link (VLC, TVs, ffmpeg) ----------
+
+  // The panel shows one link at a time. Its token appears only in the URL
+  // field and in the QR code, which the server sends as a data: URL: the
+  // page never puts the token into another request.
+  const link = {
+    open: document.getElementById('link-open'),
+    panel: document.getElementById('link-panel'),
+    close: document.getElementById('link-close'),
+    busy: document.getElementById('link-busy'),
+    error: document.getElementById('link-error'),
+    body: document.getElementById('link-body'),
+    qr: document.getElementById('link-qr'),
+    url: document.getElementById('link-url'),
+    copy: document.getElementById('link-copy'),
+    hint: document.getElementById('link-copy-hint'),
+    expires: document.getElementById('link-expires'),
+  };
+  let linkAsk = 0; // counts requests, so that only the last one's answer shows
+  let copyTimer = 0;
+
+  function showPanel() {
+    if (link.panel.open) {
+      return;
+    }
+    if (typeof link.panel.showModal === 'function') {
+      link.panel.showModal();
+    } else {
+      link.panel.setAttribute('open', ''); // browsers without <dialog>
+    }
+  }
+
+  function closePanel() {
+    if (typeof link.panel.close === 'function') {
+      link.panel.close();
+    } else {
+      link.panel.removeAttribute('open');
+    }
+  }
+
+  function linkError(text) {
+    link.busy.hidden = true;
+    link.body.hidden = true;
+    link.error.textContent = text;
+    link.error.hidden = false;
+  }
+
+  function formatExpiry(iso) {
+    const d = new Date(iso);
+    if (isNaN(d.getTime())) {
+      return String(iso || '');
+    }
+    const hours = Math.round((d.getTime() - Date.now()) / 3600000);
+    const when = d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+    if (hours >= 48) {
+      return when + ' (in ' + Math.round(hours / 24) + ' days)';
+    }
+    return hours >= 1 ? when + ' (in ' + hours + (hours === 1 ? ' hour)' : ' hours)') : when;
+  }
+
+  function showLink(reply) {
+    llcast.link = reply;
+    link.busy.hidden = true;
+    link.error.hidden = true;
+    link.url.value = reply.url;
+    link.expires.dateTime = reply.expires || '';
+    link.expires.textContent = formatExpiry(reply.expires);
+    link.hint.textContent = '';
+    // Only ever an inline image: never a URL that would carry the token.
+    const qr = typeof reply.qr === 'string' && reply.qr.indexOf('data:image/png;base64,') === 0 ? reply.qr : '';
+    if (qr) {
+      link.qr.src = qr;
+    } else {
+      link.qr.removeAttribute('src');
+    }
+    link.qr.hidden = !qr;
+    link.body.hidden = false;
+  }
+
+  async function makeLink() {
+    const ask = ++linkAsk;
+    link.open.disabled = true;
+    link.busy.hidden = false;
+    link.error.hidden = true;
+    link.body.hidden = true;
+    showPanel();
+    let res;
+    let data = null;
+    const abort = typeof AbortController === 'function' ? new AbortController() : null;
+    const abortTimer = abort ? setTimeout(() => abort.abort(), LINK_TIMEOUT_MS) : 0;
+    try {
+      res = await fetch('/api/links', {
+        method: 'POST',
+        credentials: 'same-origin',
+        cache: 'no-store',
+        headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
+        body: '{}', // the server's default lifetime (24 h)
+        signal: abort ? abort.signal : undefined,
+      });
+      data = await res.json().catch(() => null);
+    } catch (e) {
+      res = null;
+    }
+    clearTimeout(abortTimer);
+    if (ask !== linkAsk) {
+      return;
+    }
+    link.open.disabled = false;
+    if (!res) {
+      linkError('The llcast server cannot be reached. Try again in a moment.');
+    } else if (res.status === 401) {
+      goLogin();
+    } else if (res.status === 404) {
+      linkError('This server does not make stream links.');
+    } else if (!res.ok || !data || typeof data.url !== 'string') {
+      const msg = data && typeof data.error === 'string' && data.error ? data.error : '';
+      linkError('No link: ' + (msg || 'the server answered ' + res.status + ' ' + res.statusText) + '.');
+    } else {
+      showLink(data);
+      link.url.focus();
+      link.url.select();
+    }
+  }
+
+  function copyHint(text) {
+    clearTimeout(copyTimer);
+    link.hint.textContent = text;
+    copyTimer = setTimeout(() => {
+      link.hint.textContent = '';
+    }, 4000);
+  }
+
+  // The clipboard API needs a secure context (https or localhost); on plain
+  // http in a LAN the field is selected for the user to copy.
+  function selectURL() {
+    link.url.focus();
+    link.url.select();
+    let copied = false;
+    try {
+      copied = document.execCommand('copy');
+    } catch (e) {
+      copied = false;
+    }
+    const mac = /Mac|iPhone|iPad/.test(navigator.platform || '');
+    copyHint(copied ? 'Copied.' : 'Selected: press ' + (mac ? '⌘C' : 'Ctrl+C') + ' to copy.');
+  }
+
+  function copyLink() {
+    if (!link.url.value) {
+      return;
+    }
+    if (navigator.clipboard && typeof navigator.clipboard.writeText === 'function') {
+      navigator.clipboard.writeText(link.url.value).then(() => copyHint('Copied.'), selectURL);
+    } else {
+      selectURL();
+    }
+  }
+
+  link.open.addEventListener('click', makeLink);
+  link.close.addEventListener('click', closePanel);
+  link.copy.addEventListener('click', copyLink);
+  link.url.addEventListener('focus', () => link.url.select());
+  link.panel.addEventListener('click', (e) => {
+    const r = link.panel.getBoundingClientRect();
+    if (e.target === link.panel && e.clientX !== 0 && (e.clientX < r.left || e.clientX > r.right ||
+        e.clientY < r.top || e.clientY > r.bottom)) {
+      closePanel(); // a click on the backdrop
+    }
+  });
 
   // ---------- wiring ----------
 
