@@ -29,6 +29,7 @@ check-deps:
 	@command -v $(GO) >/dev/null || { echo "Go is missing: install Go 1.26 or newer (https://go.dev/doc/install)"; exit 1; }
 	@command -v npm >/dev/null || { echo "npm is missing: sudo apt-get install -y npm"; exit 1; }
 	@test -e /usr/include/vo-aacenc/voAAC.h || { echo "the AAC encoder library is missing: sudo apt-get install -y libvo-aacenc-dev"; exit 1; }
+	@pkg-config --exists x264 2>/dev/null || { echo "the H.264 encoder library (x264) is missing: sudo apt-get install -y libx264-dev pkg-config"; exit 1; }
 	@command -v gcc >/dev/null || { echo "a C compiler is missing (cgo): sudo apt-get install -y gcc"; exit 1; }
 
 build: assets
