@@ -38,6 +38,7 @@ type Config struct {
 	Network Network `yaml:"network"`
 	TLS     TLS     `yaml:"tls"`
 	CORS    CORS    `yaml:"cors"`
+	HTTP    HTTP    `yaml:"http"`
 	Log     Log     `yaml:"log"`
 }
 
@@ -121,6 +122,7 @@ func Default() Config {
 		Auth:    Auth{TokenTTL: Duration(12 * time.Hour)},
 		Network: Network{Probe: "8.8.8.8:53"},
 		CORS:    CORS{Origins: []string{}},
+		HTTP:    HTTP{TrustedProxies: []string{}},
 		Log:     Log{Level: "info"},
 	}
 }
@@ -222,6 +224,9 @@ func (c *Config) Validate() error {
 			u.Host == "" || u.Path != "" || u.RawQuery != "") {
 			bad("cors.origins", "%q is not an origin like https://player.example (scheme and host, no path) or *", o)
 		}
+	}
+	if err := c.HTTP.checkTrustedProxies(); err != nil {
+		bad("http.trusted_proxies", "%v", err)
 	}
 	switch c.Log.Level {
 	case "debug", "info", "warn", "error":

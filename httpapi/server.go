@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"syscall"
 	"time"
@@ -61,11 +62,15 @@ type Server struct {
 	Links *LinkStore
 	// Logs are shown on the studio page. It defaults to nil: no lines.
 	Logs *LogRing
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For is
+	// believed (RealIP). It defaults to nil: none.
+	TrustedProxies []netip.Prefix
 	// Addresses lists the watch URLs shown on the studio page for other
 	// machines. It defaults to nil: none.
 	Addresses func() []string
 
 	viewers  *ViewerCounter
+	origin   *OriginCounter
 	listener net.Listener
 	srv      *http.Server
 	done     chan struct{}
@@ -92,6 +97,7 @@ func (s *Server) Start() error {
 	}
 	s.Logger = s.Logger.With("component", "httpapi")
 	s.viewers = &ViewerCounter{}
+	s.origin = &OriginCounter{}
 	if !player.HasHLSJS() {
 		s.Logger.Warn("hls.js is missing from the player assets: Chrome and Firefox cannot play; build with `make build`")
 	}
@@ -183,6 +189,7 @@ func (s *Server) routes() (http.Handler, error) {
 	csrf := http.NewCrossOriginProtection()
 
 	r := chi.NewRouter()
+	r.Use(RealIP(s.TrustedProxies))
 	r.Use(middleware.Recoverer)
 	r.Use(AccessLog(s.Logger))
 	r.Use(SecurityHeaders)
@@ -202,13 +209,16 @@ func (s *Server) routes() (http.Handler, error) {
 
 	r.Route("/live/{stream}", func(r chi.Router) {
 		r.Use(CORS(s.CORSOrigins))
+		r.Use(CacheControl)
 		r.Use(RequireMediaToken(s.Auth, s.Links, s.Logger))
 		r.Use(s.viewers.Handler)
+		r.Use(s.origin.Handler)
 		r.Get("/*", s.serveLive)
 	})
 
 	apiToken := RequireAPIToken(s.Auth, s.Logger)
 	r.With(csrf.Handler, apiToken).Get("/api/qr.png", qrHandler(s.Logger))
+	r.With(csrf.Handler, apiToken, RequireRole(RoleAdmin, s.Logger)).Get("/metrics", metricsHandler(s.origin, s.viewers, s.Logger))
 	if s.Links != nil {
 		links := &linkAPI{auth: s.Auth, links: s.Links, stream: s.DefaultStream, log: s.Logger}
 		r.With(csrf.Handler, apiToken).Post("/api/links", links.create)
@@ -219,7 +229,7 @@ func (s *Server) routes() (http.Handler, error) {
 		})
 		// For a reverse proxy's auth_request: is the request in
 		// X-Original-URI allowed?
-		r.Get("/auth/live", authSubrequest(s.Auth, s.Links, s.Logger))
+		r.With(s.origin.Handler).Get("/auth/live", authSubrequest(s.Auth, s.Links, s.Logger))
 	}
 	if s.Studio != nil {
 		r.Method(http.MethodGet, "/studio", &studioPage{auth: s.Auth, templates: tmpl, stream: s.DefaultStream, log: s.Logger})

@@ -12,6 +12,21 @@
 // estimate (hls.latency, distance to the live edge of the playlist) and the
 // watch page's (llcast.latency, from EXT-X-PROGRAM-DATE-TIME).
 //
+// Source switch: in the same page afterwards (the bench user is an admin),
+// it switches the video to "none" with a same-origin POST to
+// /api/studio/select, so the pipeline encodes a slate and the strip
+// disappears, then back to "test", -switches times. Each switch is timed
+// from the POST's response to the first frame on screen (read on every
+// frame presented) that shows the new source: the switch as a viewer sees
+// it, latency included. Stalls, player errors and restarts during the
+// switches are counted; there should be none.
+//
+// Behind nginx (proxy.go; -skip-proxy): llcast behind Debian's nginx with
+// configs/nginx/llcast.conf, blocking playlist requests passed through and
+// collapsed, against llcast directly: what reaches llcast per part and per
+// segment with 1, 10 and 50 viewers, each part's delivery delay, and the
+// latency of the watch page.
+//
 // CPU and memory: it starts a fresh server with no viewers and reads
 // /proc/PID/stat (utime+stime) and /proc/PID/status (VmHWM) at the start
 // and the end of -cpu-duration: CPU as a percentage of one core, and the
@@ -56,11 +71,17 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	duration := fs.Duration("duration", 30*time.Second, "how long to sample latency")
 	cpuDuration := fs.Duration("cpu-duration", 60*time.Second, "how long to measure CPU and memory with no viewers")
 	skipCPU := fs.Bool("skip-cpu", false, "skip the CPU and memory phase")
+	switches := fs.Int("switches", 5, "how many times to switch the video to none and back")
+	skipSwitch := fs.Bool("skip-switch", false, "skip the source switch phase")
+	proxy := addProxyFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if *duration <= 0 || *cpuDuration <= 0 {
-		return errors.New("-duration and -cpu-duration must be positive")
+	if *duration <= 0 || *cpuDuration <= 0 || *switches <= 0 {
+		return errors.New("-duration, -cpu-duration and -switches must be positive")
+	}
+	if *skipSwitch {
+		*switches = 0
 	}
 
 	chromium, err := chromiumPath()
@@ -71,12 +92,21 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	lat, err := measureLatency(ctx, chromium, srv.URL, srv.password, *duration)
+	lat, sw, err := measurePlayback(ctx, chromium, srv, *duration, *switches)
 	srv.stop()
-	if err != nil {
-		return fmt.Errorf("latency: %w\nserver log (end):\n%s", err, srv.logTail())
+	if lat != nil {
+		lat.print(out)
 	}
-	lat.print(out)
+	if err != nil {
+		return fmt.Errorf("%w\nserver log (end):\n%s", err, srv.logTail())
+	}
+	if sw != nil {
+		sw.print(out, lat.median())
+	}
+
+	if err := proxy.run(ctx, out, chromium, *bin, *duration); err != nil {
+		return fmt.Errorf("proxy: %w", err)
+	}
 
 	if *skipCPU {
 		return nil
@@ -93,8 +123,32 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	return nil
 }
 
+// measurePlayback opens the watch page of srv, measures latency for d and
+// then, unless switches is 0, source switches. A latency result comes back
+// even when the switches fail.
+func measurePlayback(ctx context.Context, chromium string, srv *server, d time.Duration, switches int) (*latencyResult, *switchResult, error) {
+	tab, closeTab, err := openWatchPage(ctx, chromium, srv.URL, srv.password)
+	if err != nil {
+		return nil, nil, fmt.Errorf("latency: %w", err)
+	}
+	defer closeTab()
+	lat, err := measureLatency(tab, d)
+	if err != nil {
+		return nil, nil, fmt.Errorf("latency: %w", err)
+	}
+	if switches == 0 {
+		return lat, nil, nil
+	}
+	sw, err := measureSwitches(tab, switches)
+	if err != nil {
+		return lat, nil, fmt.Errorf("source switch: %w", err)
+	}
+	return lat, sw, nil
+}
+
 // server is `llcast serve --source test` running as a child process with a
-// fresh data directory and one user.
+// fresh data directory and one user, an admin so that it may switch
+// sources.
 type server struct {
 	URL      string
 	password string
@@ -113,7 +167,7 @@ func startServer(ctx context.Context, bin string) (*server, error) {
 		return nil, err
 	}
 	s := &server{password: rand.Text(), dir: dir, exited: make(chan struct{}), log: &lockedBuffer{}}
-	add := exec.CommandContext(ctx, bin, "user", "add", "bench", "--password-stdin", "--data", dir)
+	add := exec.CommandContext(ctx, bin, "user", "add", "bench", "--role", "admin", "--password-stdin", "--data", dir)
 	add.Stdin = strings.NewReader(s.password + "\n")
 	if msg, err := add.CombinedOutput(); err != nil {
 		os.RemoveAll(dir)

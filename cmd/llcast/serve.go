@@ -101,6 +101,8 @@ func runServe(ctx context.Context, args []string, opts serveOptions, stdin io.Re
 		Studio: b, Probe: probe, Logs: logs,
 		Links:       &httpapi.LinkStore{Path: filepath.Join(dataDir, httpapi.LinksFile)},
 		CORSOrigins: cfg.CORS.Origins,
+		// Behind nginx or a CDN: viewers' addresses from X-Forwarded-For.
+		TrustedProxies: cfg.HTTP.TrustedPrefixes(),
 	}
 	if !explicitPort {
 		// The default port may be taken by another program (or another

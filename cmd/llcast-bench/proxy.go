@@ -1,0 +1,219 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// proxyOptions are the flags of the proxy phase: llcast behind nginx with
+// configs/nginx/llcast.conf, each way of handling blocking playlist
+// requests (llcast-blocking=pass and =lock in the config), against llcast
+// directly.
+//
+// Load: for each viewer count, that many followers (follower.go) watch for
+// -proxy-duration; llcast's /metrics give what reached it: requests per
+// part and per segment (1 means every viewer got it from nginx's cache),
+// blocking playlist requests and auth subrequests per second. The viewers
+// measure each part's delivery delay.
+//
+// Latency: the watch page in headless Chromium, through the same route,
+// while -proxy-latency-viewers followers watch too (one viewer alone never
+// waits for nginx's cache lock), sampled like the latency phase for
+// -duration.
+type proxyOptions struct {
+	skip           *bool
+	conf           *string
+	viewers        *string
+	duration       *time.Duration
+	latencyViewers *int
+}
+
+func addProxyFlags(fs *flag.FlagSet) *proxyOptions {
+	return &proxyOptions{
+		skip:           fs.Bool("skip-proxy", false, "skip the nginx phase"),
+		conf:           fs.String("nginx-conf", "configs/nginx/llcast.conf", "the nginx config `template` to measure"),
+		viewers:        fs.String("proxy-viewers", "1,10,50", "viewer `counts` of the nginx phase"),
+		duration:       fs.Duration("proxy-duration", 15*time.Second, "how long each viewer count watches"),
+		latencyViewers: fs.Int("proxy-latency-viewers", 10, "viewers watching while latency is sampled behind nginx"),
+	}
+}
+
+// route is how viewers reach llcast: directly, or through nginx with
+// blocking playlist requests passed through or collapsed.
+type route struct {
+	name     string
+	blocking string // "" for direct
+}
+
+var routes = []route{{"direct", ""}, {"nginx, pass", "pass"}, {"nginx, lock", "lock"}}
+
+// run measures every route and prints the figures. It does nothing with
+// -skip-proxy.
+func (o *proxyOptions) run(ctx context.Context, out io.Writer, chromium, bin string, latencyDuration time.Duration) error {
+	if *o.skip {
+		return nil
+	}
+	var counts []int
+	for s := range strings.SplitSeq(*o.viewers, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || n < 1 {
+			return fmt.Errorf("-proxy-viewers %q: want counts like 1,10,50", *o.viewers)
+		}
+		counts = append(counts, n)
+	}
+	nginxBin, err := nginxPath()
+	if err != nil {
+		return err
+	}
+	srv, err := startServer(ctx, bin)
+	if err != nil {
+		return err
+	}
+	defer srv.stop()
+	session, err := loginSession(ctx, srv.URL, srv.password)
+	if err != nil {
+		return err
+	}
+
+	var loads []*loadResult
+	lats := map[string]*latencyResult{}
+	for _, rt := range routes {
+		base, stop := srv.URL, func() {}
+		if rt.blocking != "" {
+			ng, err := startNginx(ctx, nginxBin, *o.conf, strings.TrimPrefix(srv.URL, "http://"), rt.blocking)
+			if err != nil {
+				return err
+			}
+			base, stop = ng.URL, ng.stop
+		}
+		for _, n := range counts {
+			l, err := runLoad(ctx, srv.URL, base, session, n, *o.duration)
+			if err != nil {
+				stop()
+				return fmt.Errorf("%s, %d viewers: %w\nserver log (end):\n%s", rt.name, n, err, srv.logTail())
+			}
+			l.route = rt.name
+			loads = append(loads, l)
+		}
+		lat, err := o.latency(ctx, chromium, srv, base, session, latencyDuration)
+		stop()
+		if err != nil {
+			return fmt.Errorf("%s, latency: %w\nserver log (end):\n%s", rt.name, err, srv.logTail())
+		}
+		lats[rt.name] = lat
+	}
+
+	fmt.Fprintf(out, "\nbehind nginx (%s), %v per viewer count:\n", *o.conf, *o.duration)
+	printLoads(out, loads)
+	fmt.Fprintf(out, "\nlatency with %d other viewers watching (timestamp strip in Chromium):\n", *o.latencyViewers)
+	for _, rt := range routes {
+		fmt.Fprintf(out, "%s:\n", rt.name)
+		lats[rt.name].print(out)
+	}
+	return nil
+}
+
+// latency samples the watch page at base while latencyViewers followers
+// watch the same way.
+func (o *proxyOptions) latency(ctx context.Context, chromium string, srv *server, base, session string, d time.Duration) (*latencyResult, error) {
+	loadCtx, cancel := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	client := sessionClient(base, session)
+	for range *o.latencyViewers {
+		f := &follower{client: client, url: base + "/live/main/index.m3u8"}
+		wg.Go(func() { f.keepRunning(loadCtx) })
+	}
+	defer func() { cancel(); wg.Wait(); client.CloseIdleConnections() }()
+	tab, closeTab, err := openWatchPage(ctx, chromium, base, srv.password)
+	if err != nil {
+		return nil, err
+	}
+	defer closeTab()
+	return measureLatency(tab, d)
+}
+
+// keepRunning follows until ctx ends, starting again after an error the
+// way a player would.
+func (f *follower) keepRunning(ctx context.Context) {
+	for ctx.Err() == nil {
+		if err := f.run(ctx); err != nil {
+			select {
+			case <-ctx.Done():
+			case <-time.After(200 * time.Millisecond):
+			}
+		}
+	}
+}
+
+// loginSession logs in as the bench user and returns the session cookie.
+func loginSession(ctx context.Context, base, password string) (string, error) {
+	c := &http.Client{Timeout: 10 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error {
+		return http.ErrUseLastResponse
+	}}
+	form := url.Values{"username": {"bench"}, "password": {password}}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"/login", strings.NewReader(form.Encode()))
+	if err != nil {
+		return "", err
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err := c.Do(req)
+	if err != nil {
+		return "", err
+	}
+	resp.Body.Close()
+	for _, ck := range resp.Cookies() {
+		if ck.Name == "jwt" && ck.Value != "" && resp.StatusCode == http.StatusSeeOther {
+			return ck.Value, nil
+		}
+	}
+	return "", fmt.Errorf("login: status %d and no session cookie", resp.StatusCode)
+}
+
+// sessionClient sends the session cookie to base.
+func sessionClient(base, session string) *http.Client {
+	u, _ := url.Parse(base)
+	jar, _ := cookiejar.New(nil)
+	jar.SetCookies(u, []*http.Cookie{{Name: "jwt", Value: session}})
+	return &http.Client{Jar: jar, Timeout: 10 * time.Second,
+		Transport: &http.Transport{MaxIdleConnsPerHost: 8, IdleConnTimeout: 30 * time.Second}}
+}
+
+// readMetrics reads llcast's /metrics (the bench user is an admin):
+// "name{labels}" → value.
+func readMetrics(ctx context.Context, base, session string) (map[string]float64, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"/metrics", nil)
+	if err != nil {
+		return nil, err
+	}
+	req.AddCookie(&http.Cookie{Name: "jwt", Value: session})
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("/metrics: status %d", resp.StatusCode)
+	}
+	m := map[string]float64{}
+	sc := bufio.NewScanner(resp.Body)
+	for sc.Scan() {
+		name, value, ok := strings.Cut(sc.Text(), " ")
+		if !ok || strings.HasPrefix(name, "#") {
+			continue
+		}
+		if v, err := strconv.ParseFloat(value, 64); err == nil {
+			m[name] = v
+		}
+	}
+	return m, sc.Err()
+}

@@ -1,0 +1,131 @@
+package main
+
+import (
+	"bufio"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/bluenviron/gohlslib/v2/pkg/playlist"
+)
+
+// loginAt logs in through the form at base and returns the session token.
+func loginAt(t *testing.T, base, user, password string) string {
+	t.Helper()
+	c := &http.Client{
+		Timeout:       time.Minute, // bcrypt on a busy machine
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+	resp, err := c.PostForm(base+"/login", url.Values{"username": {user}, "password": {password}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	for _, ck := range resp.Cookies() {
+		if ck.Name == "jwt" && ck.Value != "" && resp.StatusCode == http.StatusSeeOther {
+			return ck.Value
+		}
+	}
+	t.Fatalf("login at %s as %s: status %d and no jwt cookie", base, user, resp.StatusCode)
+	return ""
+}
+
+// viewerClient sends the session cookie to base.
+func viewerClient(t *testing.T, base, token string) *http.Client {
+	u, _ := url.Parse(base)
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	jar.SetCookies(u, []*http.Cookie{{Name: "jwt", Value: token}})
+	return &http.Client{Jar: jar, Timeout: 10 * time.Second}
+}
+
+// fetchWithCookie fetches target with the session token as cookie (none when empty)
+// and reads the body.
+func fetchWithCookie(t *testing.T, target, token string) *http.Response {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, target, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if token != "" {
+		req.AddCookie(&http.Cookie{Name: "jwt", Value: token})
+	}
+	resp, err := (&http.Client{Timeout: 10 * time.Second}).Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return resp
+}
+
+// liveSegment is the path of the newest complete segment of the video
+// playlist at base.
+func liveSegment(t *testing.T, base, token string) string {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, base+"/live/main/video1_stream.m3u8", nil)
+	req.AddCookie(&http.Cookie{Name: "jwt", Value: token})
+	resp, err := (&http.Client{Timeout: 10 * time.Second}).Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	pl, err := playlist.Unmarshal(body)
+	m, ok := pl.(*playlist.Media)
+	if err != nil || !ok || resp.StatusCode != http.StatusOK {
+		t.Fatalf("video playlist: %d %v\n%s", resp.StatusCode, err, body)
+	}
+	for i := len(m.Segments) - 1; i >= 0; i-- {
+		if !m.Segments[i].Gap {
+			return "/live/main/" + m.Segments[i].URI
+		}
+	}
+	t.Fatalf("no segment in the video playlist:\n%s", body)
+	return ""
+}
+
+// readMetrics reads llcast's /metrics as an admin: "name{labels}" → value.
+func readMetrics(t *testing.T, base, admin string) map[string]float64 {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, base+"/metrics", nil)
+	req.AddCookie(&http.Cookie{Name: "jwt", Value: admin})
+	resp, err := (&http.Client{Timeout: 10 * time.Second}).Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("/metrics: %d", resp.StatusCode)
+	}
+	m := map[string]float64{}
+	sc := bufio.NewScanner(resp.Body)
+	for sc.Scan() {
+		name, value, ok := strings.Cut(sc.Text(), " ")
+		if !ok || strings.HasPrefix(name, "#") {
+			continue
+		}
+		if v, err := strconv.ParseFloat(value, 64); err == nil {
+			m[name] = v
+		}
+	}
+	return m
+}
+
+// logLine is the last line of log that contains s.
+func logLine(log, s string) string {
+	lines := strings.Split(log, "\n")
+	for i := len(lines) - 1; i >= 0; i-- {
+		if strings.Contains(lines[i], s) {
+			return lines[i]
+		}
+	}
+	return ""
+}

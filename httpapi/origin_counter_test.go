@@ -1,0 +1,88 @@
+package httpapi
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestOriginKind(t *testing.T) {
+	for _, c := range []struct {
+		target, kind, file string
+	}{
+		{"/live/main/index.m3u8", "playlist", "/live/main/index.m3u8"},
+		{"/live/main/video1_stream.m3u8?token=T", "playlist", "/live/main/video1_stream.m3u8"},
+		{"/live/main/video1_stream.m3u8?_HLS_msn=7&_HLS_part=2&token=T", "blocking_playlist",
+			"/live/main/video1_stream.m3u8?msn=7&part=2&skip="},
+		{"/live/main/video1_stream.m3u8?_HLS_msn=7&_HLS_part=2&_HLS_skip=YES", "blocking_playlist",
+			"/live/main/video1_stream.m3u8?msn=7&part=2&skip=YES"},
+		{"/live/main/0a1b2c_video1_init.mp4", "init", "/live/main/0a1b2c_video1_init.mp4"},
+		{"/live/main/0a1b2c_video1_part12.mp4?token=T", "part", "/live/main/0a1b2c_video1_part12.mp4"},
+		{"/live/main/0a1b2c_video1_seg3.mp4", "segment", "/live/main/0a1b2c_video1_seg3.mp4"},
+		{"/live/main/legacy/0a1b2c_video1_seg3.ts", "segment", "/live/main/legacy/0a1b2c_video1_seg3.ts"},
+		{"/live/main/gap.mp4", "other", "/live/main/gap.mp4"},
+		{"/auth/live", "auth", ""},
+	} {
+		kind, file := originKind(httptest.NewRequest(http.MethodGet, c.target, nil))
+		if kind != c.kind || file != c.file {
+			t.Errorf("%s: %s %q, want %s %q", c.target, kind, file, c.kind, c.file)
+		}
+	}
+}
+
+func TestOriginCounter(t *testing.T) {
+	now := time.Unix(1000, 0)
+	c := &OriginCounter{now: func() time.Time { return now }}
+	status := http.StatusOK
+	h := c.Handler(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.WriteHeader(status)
+	}))
+	get := func(target string) {
+		h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, target, nil))
+	}
+	get("/live/main/p_video1_part1.mp4")
+	get("/live/main/p_video1_part1.mp4?token=T") // the same file for a link
+	get("/live/main/p_video1_part2.mp4")
+	get("/auth/live")
+	status = http.StatusNotFound
+	get("/live/main/p_video1_part3.mp4") // not served: not counted
+
+	status = http.StatusOK
+	now = now.Add(2 * originForget)
+	get("/live/main/p_video1_part4.mp4") // forgets parts 1 and 2
+	get("/live/main/p_video1_part4.mp4")
+	get("/live/main/p_video1_part5.mp4")
+	c.mu.Lock()
+	files := len(c.files)
+	c.mu.Unlock()
+	if files != 2 {
+		t.Errorf("%d files remembered after a minute, want 2", files)
+	}
+
+	var b strings.Builder
+	if err := c.WriteMetrics(&b); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		`llcast_origin_requests_total{kind="part"} 6`,
+		`llcast_origin_requests_total{kind="auth"} 1`,
+		`llcast_origin_requests_total{kind="segment"} 0`,
+		`llcast_origin_files_total{kind="part"} 4`,
+		`llcast_origin_file_requests_max{kind="part"} 2`,
+		// Parts 4 (twice) and 5 (once) are of the last minute.
+		`llcast_origin_recent_files{kind="part",le="1"} 1`,
+		`llcast_origin_recent_files{kind="part",le="2"} 2`,
+		`llcast_origin_recent_files{kind="part",le="+Inf"} 2`,
+		`llcast_origin_recent_files{kind="segment",le="+Inf"} 0`,
+		"# TYPE llcast_origin_file_requests_max gauge",
+	} {
+		if !strings.Contains(b.String(), want+"\n") {
+			t.Errorf("metrics lack %q:\n%s", want, b.String())
+		}
+	}
+	if strings.Contains(b.String(), `llcast_origin_files_total{kind="auth"}`) {
+		t.Errorf("auth subrequests have no files:\n%s", b.String())
+	}
+}
