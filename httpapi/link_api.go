@@ -116,7 +116,7 @@ func LinkURL(base, stream, token string) string {
 // requestBase is the scheme and host the request came to.
 func requestBase(r *http.Request) string {
 	scheme := "http"
-	if r.TLS != nil {
+	if isHTTPS(r) {
 		scheme = "https"
 	}
 	return scheme + "://" + r.Host

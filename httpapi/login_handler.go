@@ -81,7 +81,7 @@ func sessionCookie(r *http.Request, value string, exp time.Time) *http.Cookie {
 		Expires:  exp,
 		HttpOnly: true,
 		SameSite: http.SameSiteLaxMode,
-		Secure:   r.TLS != nil,
+		Secure:   isHTTPS(r),
 	}
 }
 

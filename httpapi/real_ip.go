@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"net"
 	"net/http"
 	"net/netip"
@@ -15,6 +16,9 @@ import (
 // viewers instead of the proxy. From any other peer the header is ignored:
 // anyone can send one. With trusted empty it changes nothing.
 //
+// A trusted proxy's X-Forwarded-Proto: https also counts: the viewer came
+// over HTTPS (see isHTTPS), so session cookies are Secure and links https.
+//
 // The new RemoteAddr is the bare address, without a port. Put RealIP
 // first, before the access log.
 func RealIP(trusted []netip.Prefix) func(http.Handler) http.Handler {
@@ -26,11 +30,23 @@ func RealIP(trusted []netip.Prefix) func(http.Handler) http.Handler {
 			if ip, ok := forwardedFor(r, trusted); ok {
 				r2 := *r
 				r2.RemoteAddr = ip.String()
+				if strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https") {
+					r2 = *r2.WithContext(context.WithValue(r.Context(), forwardedHTTPSKey{}, true))
+				}
 				r = &r2
 			}
 			next.ServeHTTP(w, r)
 		})
 	}
+}
+
+type forwardedHTTPSKey struct{}
+
+// isHTTPS reports whether the viewer's request came over HTTPS: to llcast
+// itself, or to a trusted proxy that said so.
+func isHTTPS(r *http.Request) bool {
+	https, _ := r.Context().Value(forwardedHTTPSKey{}).(bool)
+	return r.TLS != nil || https
 }
 
 // forwardedFor returns the client address X-Forwarded-For gives, if the

@@ -118,3 +118,28 @@ func remoteAfterRealIP(trusted []netip.Prefix, peer string, xff []string) string
 	h.ServeHTTP(httptest.NewRecorder(), req)
 	return got
 }
+
+// TestRealIPForwardedProto: only a trusted proxy can say the viewer came
+// over HTTPS.
+func TestRealIPForwardedProto(t *testing.T) {
+	for _, c := range []struct {
+		peer  string
+		proto string
+		want  bool
+	}{
+		{"10.0.0.2:1", "https", true},
+		{"10.0.0.2:1", "http", false},
+		{"198.51.100.9:1", "https", false},
+	} {
+		var got bool
+		h := RealIP(testProxies)(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) { got = isHTTPS(r) }))
+		req := httptest.NewRequest(http.MethodGet, "/", nil)
+		req.RemoteAddr = c.peer
+		req.Header.Set("X-Forwarded-For", "203.0.113.7")
+		req.Header.Set("X-Forwarded-Proto", c.proto)
+		h.ServeHTTP(httptest.NewRecorder(), req)
+		if got != c.want {
+			t.Errorf("peer %s, X-Forwarded-Proto %s: isHTTPS %v, want %v", c.peer, c.proto, got, c.want)
+		}
+	}
+}
