@@ -54,6 +54,9 @@ type Video struct {
 type Audio struct {
 	Codec   string `yaml:"codec"`
 	Bitrate int    `yaml:"bitrate"`
+	// Language of the sound (BCP 47, "en", "de-CH"; "und" when unknown),
+	// which players show in their audio menu.
+	Language string `yaml:"language"`
 }
 
 // HLS settings.
@@ -112,7 +115,7 @@ func Default() Config {
 		Source: "auto",
 		Stream: "main",
 		Video:  Video{Width: 1280, Height: 720, FPS: 30, Bitrate: 2_500_000},
-		Audio:  Audio{Codec: "aac", Bitrate: 128_000},
+		Audio:  Audio{Codec: "aac", Bitrate: 128_000, Language: "und"},
 		HLS: HLS{
 			PartDuration:    Duration(200 * time.Millisecond),
 			SegmentDuration: Duration(time.Second),
@@ -156,7 +159,10 @@ func decodeYAML(buf []byte, cfg *Config) error {
 	return err
 }
 
-var streamName = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+var (
+	streamName  = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+	languageTag = regexp.MustCompile(`^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$`)
+)
 
 // Validate checks every value; the error names the key.
 func (c *Config) Validate() error {
@@ -196,6 +202,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Audio.Bitrate < 16_000 || c.Audio.Bitrate > 320_000 {
 		bad("audio.bitrate", "%d must be 16000 to 320000 bit/s", c.Audio.Bitrate)
+	}
+	if !languageTag.MatchString(c.Audio.Language) {
+		bad("audio.language", "%q is not a language tag like en, de-CH or und", c.Audio.Language)
 	}
 	part, seg := c.HLS.PartDuration.D(), c.HLS.SegmentDuration.D()
 	if part < 50*time.Millisecond || part > 2*time.Second {

@@ -110,6 +110,7 @@ func TestValidateNamesTheKey(t *testing.T) {
 		{"network.probe", func(c *Config) { c.Network.Probe = "8.8.8.8" }},
 		{"http.trusted_proxies", func(c *Config) { c.HTTP.TrustedProxies = []string{"0.0.0.0/0"} }},
 		{"tls", func(c *Config) { c.TLS.Cert = "cert.pem" }},
+		{"audio.language", func(c *Config) { c.Audio.Language = "English (UK)" }},
 		{"cors.origins", func(c *Config) { c.CORS.Origins = []string{"https://a.example/player"} }},
 		{"tls", func(c *Config) { c.TLS.Cert, c.TLS.Key, c.TLS.SelfSigned = "c.pem", "k.pem", true }},
 	}

@@ -27,6 +27,9 @@ type Broadcast struct {
 	PartDuration, SegmentDuration time.Duration
 	SegmentCount                  int
 	Legacy                        bool
+	// AudioLanguage is the BCP 47 tag of the language spoken, announced
+	// to players. It defaults to "und" (undetermined).
+	AudioLanguage string
 	// Selection is what the stream starts with. It defaults to the test
 	// picture and tone.
 	Selection ingest.Selection
@@ -74,6 +77,12 @@ func (b *Broadcast) Start() error {
 	if b.Registry == nil {
 		return errors.New("broadcast needs a Registry")
 	}
+	if b.AudioLanguage == "" {
+		b.AudioLanguage = "und"
+	}
+	if !isLanguageTag(b.AudioLanguage) {
+		return fmt.Errorf("broadcast AudioLanguage %q is not a BCP 47 language tag such as \"en\" or \"pt-BR\"", b.AudioLanguage)
+	}
 	b.Encoding.SetDefaults()
 	b.Logger = b.Logger.With("component", "broadcast", "stream", b.Name)
 	b.sel = b.Selection
@@ -105,6 +114,7 @@ func (b *Broadcast) StartStream() error {
 	stream := &Stream{
 		Name: b.Name, Tracks: p.Tracks(), PartDuration: b.PartDuration, Legacy: b.Legacy,
 		SegmentDuration: b.SegmentDuration, SegmentCount: b.SegmentCount, Logger: b.Logger,
+		AudioLanguage: b.AudioLanguage,
 	}
 	if err := stream.Start(); err != nil {
 		p.Close()

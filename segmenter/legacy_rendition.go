@@ -19,9 +19,9 @@ const legacySegmentCount = 7
 // its own gohlslib tracks because the muxer keeps SPS and PPS in them.
 // Only the stream's writer goroutine calls write.
 type legacyRendition struct {
-	muxer          *gohlslib.Muxer
-	tracks         map[*ingest.Track]*gohlslib.Track // the tracks MPEG-TS can carry
-	targetDuration time.Duration
+	muxer  *gohlslib.Muxer
+	out    *muxerOutput
+	tracks map[*ingest.Track]*gohlslib.Track // the tracks MPEG-TS can carry
 }
 
 // newLegacyRendition starts a muxer for the tracks MPEG-TS can carry. Opus
@@ -30,7 +30,7 @@ type legacyRendition struct {
 func newLegacyRendition(tracks []*ingest.Track, segment time.Duration, log *slog.Logger,
 	onEncodeError func(error),
 ) (*legacyRendition, error) {
-	l := &legacyRendition{tracks: make(map[*ingest.Track]*gohlslib.Track, len(tracks)), targetDuration: targetDuration(segment)}
+	l := &legacyRendition{tracks: make(map[*ingest.Track]*gohlslib.Track, len(tracks))}
 	muxTracks := make([]*gohlslib.Track, 0, len(tracks))
 	for _, t := range tracks {
 		if t.Codec == ingest.CodecOpus {
@@ -57,6 +57,8 @@ func newLegacyRendition(tracks []*ingest.Track, segment time.Duration, log *slog
 	if err := l.muxer.Start(); err != nil {
 		return nil, fmt.Errorf("starting the legacy muxer: %w", err)
 	}
+	// One muxed stream: one media playlist.
+	l.out = newMuxerOutput(l.muxer, targetDuration(segment), legacySegmentCount, 1, false)
 	return l, nil
 }
 

@@ -41,13 +41,24 @@ type Stream struct {
 	// LegacySegmentDuration is the minimum segment duration of the legacy
 	// rendition; segments end on an IDR. It defaults to 2s.
 	LegacySegmentDuration time.Duration
+	// MaxHold is the longest a sample waits for the other tracks to catch
+	// up with its time (see sampleOrder): video waits for the audio of its
+	// time, which the pipeline emits about 0.1 s later. It defaults to 250ms.
+	MaxHold time.Duration
+	// AudioLanguage is the BCP 47 tag of the language spoken, for the
+	// LANGUAGE and NAME of the audio rendition. It defaults to "und".
+	AudioLanguage string
 	// Logger. It defaults to slog.Default().
 	Logger *slog.Logger
 
 	muxer  *gohlslib.Muxer
+	out    *muxerOutput
 	tracks map[*ingest.Track]*gohlslib.Track
 	legacy *legacyRendition // nil without Legacy
 	queue  chan ingest.Sample
+	order  *sampleOrder // the writer goroutine's
+	start  *startGate   // the writer goroutine's
+	gzip   playlistGzip
 	ctx    context.Context
 	cancel context.CancelFunc
 	done   chan struct{}
@@ -85,6 +96,12 @@ func (s *Stream) Start() error {
 	if s.LegacySegmentDuration == 0 {
 		s.LegacySegmentDuration = 2 * time.Second
 	}
+	if s.MaxHold == 0 {
+		s.MaxHold = 250 * time.Millisecond
+	}
+	if s.AudioLanguage == "" {
+		s.AudioLanguage = "und"
+	}
 	if s.Logger == nil {
 		s.Logger = slog.Default()
 	}
@@ -100,6 +117,9 @@ func (s *Stream) Start() error {
 		if err != nil {
 			return err
 		}
+		if !t.IsVideo() {
+			mt.Language, mt.Name = s.AudioLanguage, languageName(s.AudioLanguage)
+		}
 		s.tracks[t] = mt
 		muxTracks = append(muxTracks, mt)
 	}
@@ -114,6 +134,7 @@ func (s *Stream) Start() error {
 	if err := s.muxer.Start(); err != nil {
 		return fmt.Errorf("stream %q: starting muxer: %w", s.Name, err)
 	}
+	s.out = newMuxerOutput(s.muxer, s.TargetDuration(), s.SegmentCount, len(muxTracks), true)
 	if s.Legacy {
 		legacy, err := newLegacyRendition(s.Tracks, s.LegacySegmentDuration, s.Logger, s.onEncodeError("legacy"))
 		if err != nil {
@@ -124,6 +145,8 @@ func (s *Stream) Start() error {
 	}
 
 	s.queue = make(chan ingest.Sample, s.QueueSize)
+	s.order = newSampleOrder(s.Tracks, s.MaxHold, s.QueueSize)
+	s.start = newStartGate(s.Tracks)
 	s.waiting = make(chan struct{}, s.MaxWaiting)
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	s.done = make(chan struct{})
@@ -144,8 +167,11 @@ func (s *Stream) validate() error {
 			s.Name, s.SegmentDuration, s.PartDuration)
 	case s.SegmentCount < 3:
 		return fmt.Errorf("stream %q: SegmentCount %d is too small, use at least 3", s.Name, s.SegmentCount)
-	case s.QueueSize < 1 || s.MaxWaiting < 1:
-		return fmt.Errorf("stream %q: QueueSize and MaxWaiting must be positive", s.Name)
+	case s.QueueSize < 1 || s.MaxWaiting < 1 || s.MaxHold < 0:
+		return fmt.Errorf("stream %q: QueueSize and MaxWaiting must be positive, MaxHold not negative", s.Name)
+	case !isLanguageTag(s.AudioLanguage):
+		return fmt.Errorf("stream %q: AudioLanguage %q is not a BCP 47 language tag such as \"en\" or \"pt-BR\"",
+			s.Name, s.AudioLanguage)
 	case s.Legacy && s.LegacySegmentDuration < s.SegmentDuration:
 		// The encoder puts an IDR every SegmentDuration; legacy segments
 		// can only end on one.
@@ -189,52 +215,6 @@ func (s *Stream) Write(sample ingest.Sample) error {
 		s.dropped.Add(1)
 		return ErrQueueFull
 	}
-}
-
-// run is the only goroutine that writes to the muxers: gohlslib's Write
-// methods are not safe for concurrent use.
-func (s *Stream) run() {
-	defer close(s.done)
-	s.err = s.runInner()
-}
-
-func (s *Stream) runInner() error {
-	for {
-		select {
-		case <-s.ctx.Done():
-			return nil
-		case sample := <-s.queue:
-			// Low latency first: the legacy rendition can wait.
-			if err := writeSample(s.muxer, s.tracks[sample.Track], sample); err != nil {
-				s.rejected("ll-hls", sample, err)
-			} else {
-				s.written.Add(1)
-			}
-			if s.legacy != nil {
-				if err := s.legacy.write(sample); err != nil {
-					s.rejected("legacy", sample, err)
-				}
-			}
-		}
-	}
-}
-
-func (s *Stream) rejected(rendition string, sample ingest.Sample, err error) {
-	s.warnings.Add(1)
-	s.Logger.Warn("sample rejected by muxer", "rendition", rendition, "codec", sample.Track.Codec, "error", err)
-}
-
-// writeSample writes a sample to m, whose track for it is mt.
-func writeSample(m *gohlslib.Muxer, mt *gohlslib.Track, sample ingest.Sample) error {
-	switch sample.Track.Codec {
-	case ingest.CodecH264:
-		return m.WriteH264(mt, sample.NTP, sample.PTS, sample.Units)
-	case ingest.CodecAAC:
-		return m.WriteMPEG4Audio(mt, sample.NTP, sample.PTS, sample.Units)
-	case ingest.CodecOpus:
-		return m.WriteOpus(mt, sample.NTP, sample.PTS, sample.Units)
-	}
-	return fmt.Errorf("codec %q is not supported", sample.Track.Codec)
 }
 
 // Stats are counters of a stream since Start.

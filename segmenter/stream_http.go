@@ -1,27 +1,24 @@
 package segmenter
 
 import (
-	"bytes"
 	"context"
 	"net/http"
 	"path"
 	"time"
-
-	"github.com/bluenviron/gohlslib/v2"
 )
 
 // ServeHTTP serves the stream's files at …/{Name}/ and those of the legacy
 // rendition at …/{Name}/legacy/; gohlslib routes on the file name only.
 func (s *Stream) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !isLegacyPath(r.URL.Path, s.Name) {
-		s.serveMuxer(w, r, s.muxer, s.TargetDuration())
+		s.serveMuxer(w, r, s.out)
 		return
 	}
 	if s.legacy == nil {
 		http.NotFound(w, r)
 		return
 	}
-	s.serveMuxer(w, r, s.legacy.muxer, s.legacy.targetDuration)
+	s.serveMuxer(w, r, s.legacy.out)
 }
 
 // isLegacyPath reports whether p names a file in the legacy/ folder of the
@@ -32,7 +29,7 @@ func isLegacyPath(p, name string) bool {
 	return path.Base(dir) == "legacy" && path.Base(path.Dir(dir)) == name
 }
 
-// serveMuxer answers r from m.
+// serveMuxer answers r from the muxer of o.
 //
 // gohlslib blocks a playlist request (and any request before the first
 // segment) until the content exists, without watching the request's
@@ -40,7 +37,7 @@ func isLegacyPath(p, name string) bool {
 // while this handler waits for that, for the client to go away, or for three
 // target durations, after which it answers 503. The goroutine ends when the
 // muxer produces the content or closes; Close waits for it.
-func (s *Stream) serveMuxer(w http.ResponseWriter, r *http.Request, m *gohlslib.Muxer, target time.Duration) {
+func (s *Stream) serveMuxer(w http.ResponseWriter, r *http.Request, o *muxerOutput) {
 	select {
 	case s.waiting <- struct{}{}:
 	default:
@@ -59,13 +56,14 @@ func (s *Stream) serveMuxer(w http.ResponseWriter, r *http.Request, m *gohlslib.
 		defer s.handlers.Done()
 		defer func() { <-s.waiting }()
 		defer close(done)
-		m.Handle(buf, inner)
+		o.answer(buf, inner)
 	}()
 
-	timer := time.NewTimer(3 * target)
+	timer := time.NewTimer(3 * o.target)
 	defer timer.Stop()
 	select {
 	case <-done:
+		s.gzip.encode(buf, r)
 		buf.writeTo(w)
 	case <-r.Context().Done():
 	case <-timer.C:
@@ -78,7 +76,7 @@ func (s *Stream) serveMuxer(w http.ResponseWriter, r *http.Request, m *gohlslib.
 type bufferedResponse struct {
 	header http.Header
 	status int
-	body   bytes.Buffer
+	body   []byte
 }
 
 func (b *bufferedResponse) Header() http.Header { return b.header }
@@ -91,7 +89,8 @@ func (b *bufferedResponse) WriteHeader(status int) {
 
 func (b *bufferedResponse) Write(p []byte) (int, error) {
 	b.WriteHeader(http.StatusOK)
-	return b.body.Write(p)
+	b.body = append(b.body, p...)
+	return len(p), nil
 }
 
 // writeTo copies the answer to w. gohlslib writes nothing at all for a file
@@ -105,5 +104,5 @@ func (b *bufferedResponse) writeTo(w http.ResponseWriter) {
 		w.Header()[k] = v
 	}
 	w.WriteHeader(b.status)
-	_, _ = w.Write(b.body.Bytes())
+	_, _ = w.Write(b.body)
 }

@@ -76,7 +76,8 @@ func runServe(ctx context.Context, args []string, opts serveOptions, stdin io.Re
 		Encoding:     encodingOf(cfg, log),
 		PartDuration: cfg.HLS.PartDuration.D(), SegmentDuration: cfg.HLS.SegmentDuration.D(),
 		SegmentCount: cfg.HLS.SegmentCount, Legacy: cfg.HLS.Legacy,
-		Selection: sel, Registry: &registry, Logger: log,
+		AudioLanguage: cfg.Audio.Language,
+		Selection:     sel, Registry: &registry, Logger: log,
 	}
 	if err := b.Start(); err != nil {
 		return err
