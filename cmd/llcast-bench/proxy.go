@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"flag"
 	"fmt"
@@ -13,6 +12,9 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/llcast/llcast/cmd/internal/hlsload"
+	"github.com/llcast/llcast/cmd/internal/nginxproc"
 )
 
 // proxyOptions are the flags of the proxy phase: llcast behind nginx with
@@ -20,7 +22,7 @@ import (
 // requests (llcast-blocking=pass and =lock in the config), against llcast
 // directly.
 //
-// Load: for each viewer count, that many followers (follower.go) watch for
+// Load: for each viewer count, that many followers (hlsload.Follower) watch for
 // -proxy-duration; llcast's /metrics give what reached it: requests per
 // part and per segment (1 means every viewer got it from nginx's cache),
 // blocking playlist requests and auth subrequests per second. The viewers
@@ -71,9 +73,9 @@ func (o *proxyOptions) run(ctx context.Context, out io.Writer, chromium, bin str
 		}
 		counts = append(counts, n)
 	}
-	nginxBin, err := nginxPath()
+	nginxBin, err := nginxproc.Path()
 	if err != nil {
-		return err
+		return fmt.Errorf("%w (or pass -skip-proxy)", err)
 	}
 	srv, err := startServer(ctx, bin)
 	if err != nil {
@@ -90,11 +92,13 @@ func (o *proxyOptions) run(ctx context.Context, out io.Writer, chromium, bin str
 	for _, rt := range routes {
 		base, stop := srv.URL, func() {}
 		if rt.blocking != "" {
-			ng, err := startNginx(ctx, nginxBin, *o.conf, strings.TrimPrefix(srv.URL, "http://"), rt.blocking)
-			if err != nil {
+			ng := &nginxproc.Proxy{Bin: nginxBin, Config: nginxproc.Config{
+				Template: *o.conf, Upstream: strings.TrimPrefix(srv.URL, "http://"), Blocking: rt.blocking,
+			}}
+			if err := ng.Start(ctx); err != nil {
 				return err
 			}
-			base, stop = ng.URL, ng.stop
+			base, stop = ng.URL, func() { _ = ng.Close() }
 		}
 		for _, n := range counts {
 			l, err := runLoad(ctx, srv.URL, base, session, n, *o.duration)
@@ -130,8 +134,8 @@ func (o *proxyOptions) latency(ctx context.Context, chromium string, srv *server
 	var wg sync.WaitGroup
 	client := sessionClient(base, session)
 	for range *o.latencyViewers {
-		f := &follower{client: client, url: base + "/live/main/index.m3u8"}
-		wg.Go(func() { f.keepRunning(loadCtx) })
+		f := &hlsload.Follower{Client: client, URL: base + "/live/main/index.m3u8"}
+		wg.Go(func() { f.KeepRunning(loadCtx) })
 	}
 	defer func() { cancel(); wg.Wait(); client.CloseIdleConnections() }()
 	tab, closeTab, err := openWatchPage(ctx, chromium, base, srv.password)
@@ -140,19 +144,6 @@ func (o *proxyOptions) latency(ctx context.Context, chromium string, srv *server
 	}
 	defer closeTab()
 	return measureLatency(tab, d)
-}
-
-// keepRunning follows until ctx ends, starting again after an error the
-// way a player would.
-func (f *follower) keepRunning(ctx context.Context) {
-	for ctx.Err() == nil {
-		if err := f.run(ctx); err != nil {
-			select {
-			case <-ctx.Done():
-			case <-time.After(200 * time.Millisecond):
-			}
-		}
-	}
 }
 
 // loginSession logs in as the bench user and returns the session cookie.
@@ -186,34 +177,4 @@ func sessionClient(base, session string) *http.Client {
 	jar.SetCookies(u, []*http.Cookie{{Name: "jwt", Value: session}})
 	return &http.Client{Jar: jar, Timeout: 10 * time.Second,
 		Transport: &http.Transport{MaxIdleConnsPerHost: 8, IdleConnTimeout: 30 * time.Second}}
-}
-
-// readMetrics reads llcast's /metrics (the bench user is an admin):
-// "name{labels}" → value.
-func readMetrics(ctx context.Context, base, session string) (map[string]float64, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"/metrics", nil)
-	if err != nil {
-		return nil, err
-	}
-	req.AddCookie(&http.Cookie{Name: "jwt", Value: session})
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return nil, err
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("/metrics: status %d", resp.StatusCode)
-	}
-	m := map[string]float64{}
-	sc := bufio.NewScanner(resp.Body)
-	for sc.Scan() {
-		name, value, ok := strings.Cut(sc.Text(), " ")
-		if !ok || strings.HasPrefix(name, "#") {
-			continue
-		}
-		if v, err := strconv.ParseFloat(value, 64); err == nil {
-			m[name] = v
-		}
-	}
-	return m, sc.Err()
 }

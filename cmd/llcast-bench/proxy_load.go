@@ -7,6 +7,8 @@ import (
 	"slices"
 	"sync"
 	"time"
+
+	"github.com/llcast/llcast/cmd/internal/hlsload"
 )
 
 // loadResult is one viewer count on one route.
@@ -23,28 +25,28 @@ type loadResult struct {
 // runLoad has n followers watch base for d and reads what reached llcast
 // (at origin) meanwhile.
 func runLoad(ctx context.Context, origin, base, session string, n int, d time.Duration) (*loadResult, error) {
-	before, err := readMetrics(ctx, origin, session)
+	before, err := hlsload.ReadMetrics(ctx, origin, session)
 	if err != nil {
 		return nil, err
 	}
 	start := time.Now()
 	loadCtx, cancel := context.WithTimeout(ctx, d)
 	defer cancel()
-	followers := make([]*follower, n)
+	followers := make([]*hlsload.Follower, n)
 	var wg sync.WaitGroup
 	for i := range followers {
-		f := &follower{client: sessionClient(base, session), url: base + "/live/main/index.m3u8"}
+		f := &hlsload.Follower{Client: sessionClient(base, session), URL: base + "/live/main/index.m3u8"}
 		followers[i] = f
-		wg.Go(func() { f.keepRunning(loadCtx) })
+		wg.Go(func() { f.KeepRunning(loadCtx) })
 	}
 	wg.Wait()
 	for _, f := range followers {
-		f.client.CloseIdleConnections()
+		f.Client.CloseIdleConnections()
 	}
 	if ctx.Err() != nil {
 		return nil, ctx.Err()
 	}
-	after, err := readMetrics(ctx, origin, session)
+	after, err := hlsload.ReadMetrics(ctx, origin, session)
 	if err != nil {
 		return nil, err
 	}
@@ -53,9 +55,10 @@ func runLoad(ctx context.Context, origin, base, session string, n int, d time.Du
 		res.origin[k] = v - before[k]
 	}
 	for _, f := range followers {
-		res.viewerRequests += f.parts + f.segments + f.playlists
-		res.failures += f.failures
-		res.delays = append(res.delays, f.partDelays...)
+		st := f.Stats()
+		res.viewerRequests += st.Parts + st.Segments + st.Playlists
+		res.failures += st.Failures
+		res.delays = append(res.delays, st.PartDelays...)
 	}
 	return res, nil
 }

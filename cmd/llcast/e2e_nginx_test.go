@@ -14,6 +14,9 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/llcast/llcast/cmd/internal/hlsload"
+	"github.com/llcast/llcast/cmd/internal/nginxproc"
 )
 
 // TestE2ENginx puts Debian's nginx with configs/nginx/llcast.conf in front
@@ -45,7 +48,7 @@ func TestE2ENginx(t *testing.T) {
 			t.Errorf("ffmpeg decoded %d frames and %.2f s of audio through nginx, want ≥ 90 and ≥ 3 s", frames, secs)
 		}
 		token := link[strings.Index(link, "token=")+len("token="):]
-		if strings.Contains(ng.accessLog(), token) || strings.Contains(srv.logs.String(), token) {
+		if strings.Contains(ng.AccessLog(), token) || strings.Contains(srv.logs.String(), token) {
 			t.Error("a link's token reached nginx's access log or llcast's log")
 		}
 	})
@@ -62,10 +65,13 @@ func TestNginxConfigChecks(t *testing.T) {
 	for _, blocking := range []string{"pass", "lock"} {
 		t.Run(blocking, func(t *testing.T) {
 			dir := t.TempDir()
-			writeNginxConf(t, dir, "127.0.0.1:1", "127.0.0.1:2", blocking)
+			conf := nginxConfig("127.0.0.1:1", "127.0.0.1:2", blocking)
+			if err := conf.Write(dir); err != nil {
+				t.Fatal(err)
+			}
 			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 			defer cancel()
-			out, err := exec.CommandContext(ctx, bin, append([]string{"-t", "-q"}, nginxArgs(dir, "")...)...).CombinedOutput()
+			out, err := exec.CommandContext(ctx, bin, append([]string{"-t", "-q"}, conf.Args(dir, "")...)...).CombinedOutput()
 			if err != nil {
 				t.Fatalf("nginx -t: %v\n%s", err, out)
 			}
@@ -76,7 +82,7 @@ func TestNginxConfigChecks(t *testing.T) {
 // testNginxAuthBeforeCache: a segment nginx has cached is still 401 without
 // a login, with a bad cookie, and with a link for another stream whose
 // answer the auth cache holds.
-func testNginxAuthBeforeCache(t *testing.T, srv *testServer, ng *nginxProxy, viewer string) {
+func testNginxAuthBeforeCache(t *testing.T, srv *testServer, ng *nginxproc.Proxy, viewer string) {
 	seg := liveSegment(t, ng.URL, viewer)
 	for i, want := range []string{"MISS", "HIT"} {
 		resp := fetchWithCookie(t, ng.URL+seg, viewer)
@@ -115,38 +121,39 @@ func testNginxAuthBeforeCache(t *testing.T, srv *testServer, ng *nginxProxy, vie
 // stream through nginx for 20 s; llcast's /metrics show that it served each
 // part and segment about once, and checked auth far less often than
 // viewers asked.
-func testNginxViewers(t *testing.T, srv *testServer, ng *nginxProxy, viewer, admin string) {
+func testNginxViewers(t *testing.T, srv *testServer, ng *nginxproc.Proxy, viewer, admin string) {
 	link, _ := makeLink(t, srv, "main")
 	linkURL := strings.Replace(link, srv.URL, ng.URL, 1)
 	before := readMetrics(t, srv.URL, admin)
 
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	followers := make([]*hlsFollower, 30)
+	followers := make([]*hlsload.Follower, 30)
 	errs := make([]error, len(followers))
 	var wg sync.WaitGroup
 	for i := range followers {
-		f := &hlsFollower{client: viewerClient(t, ng.URL, viewer), url: ng.URL + "/live/main/index.m3u8"}
+		f := &hlsload.Follower{Client: viewerClient(t, ng.URL, viewer), URL: ng.URL + "/live/main/index.m3u8"}
 		if i%3 == 2 {
-			f = &hlsFollower{client: &http.Client{Timeout: 10 * time.Second}, url: linkURL}
+			f = &hlsload.Follower{Client: &http.Client{Timeout: 10 * time.Second}, URL: linkURL}
 		}
 		followers[i] = f
-		wg.Go(func() { errs[i] = f.run(ctx) })
+		wg.Go(func() { errs[i] = f.Run(ctx) })
 	}
 	wg.Wait()
 	after := readMetrics(t, srv.URL, admin)
 
 	requests := 0
 	for i, f := range followers {
+		st := f.Stats()
 		if errs[i] != nil {
-			t.Errorf("viewer %d: %v (errors by status: %v)", i, errs[i], f.statusErrs)
+			t.Errorf("viewer %d: %v (errors by status: %v)", i, errs[i], st.StatusErrors)
 		}
 		// 2 tracks × 5 parts and 1 segment a second for 20 s: a quarter
 		// of that at least, even with the race detector on a busy machine.
-		if f.parts < 50 || f.segments < 10 {
-			t.Errorf("viewer %d fetched %d parts and %d segments in 20 s, want ≥ 50 and ≥ 10", i, f.parts, f.segments)
+		if st.Parts < 50 || st.Segments < 10 {
+			t.Errorf("viewer %d fetched %d parts and %d segments in 20 s, want ≥ 50 and ≥ 10", i, st.Parts, st.Segments)
 		}
-		requests += f.parts + f.segments + f.playlists
+		requests += st.Parts + st.Segments + st.Playlists
 	}
 	delta := func(name, kind string) float64 {
 		key := fmt.Sprintf("%s{kind=%q}", name, kind)
@@ -181,7 +188,7 @@ func testNginxViewers(t *testing.T, srv *testServer, ng *nginxProxy, viewer, adm
 // testNginxForwardedFor: llcast logs the address nginx saw (a client bound
 // to 127.0.0.3), never nginx's own or what the client wrote into
 // X-Forwarded-For.
-func testNginxForwardedFor(t *testing.T, srv *testServer, ng *nginxProxy) {
+func testNginxForwardedFor(t *testing.T, srv *testServer, ng *nginxproc.Proxy) {
 	from := func(ip string) *http.Client {
 		d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(ip)}, Timeout: 5 * time.Second}
 		return &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{DialContext: d.DialContext},

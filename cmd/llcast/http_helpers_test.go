@@ -1,17 +1,17 @@
 package main
 
 import (
-	"bufio"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/bluenviron/gohlslib/v2/pkg/playlist"
+
+	"github.com/llcast/llcast/cmd/internal/hlsload"
 )
 
 // loginAt logs in through the form at base and returns the session token.
@@ -95,26 +95,9 @@ func liveSegment(t *testing.T, base, token string) string {
 // readMetrics reads llcast's /metrics as an admin: "name{labels}" → value.
 func readMetrics(t *testing.T, base, admin string) map[string]float64 {
 	t.Helper()
-	req, _ := http.NewRequest(http.MethodGet, base+"/metrics", nil)
-	req.AddCookie(&http.Cookie{Name: "jwt", Value: admin})
-	resp, err := (&http.Client{Timeout: 10 * time.Second}).Do(req)
+	m, err := hlsload.ReadMetrics(t.Context(), base, admin)
 	if err != nil {
 		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("/metrics: %d", resp.StatusCode)
-	}
-	m := map[string]float64{}
-	sc := bufio.NewScanner(resp.Body)
-	for sc.Scan() {
-		name, value, ok := strings.Cut(sc.Text(), " ")
-		if !ok || strings.HasPrefix(name, "#") {
-			continue
-		}
-		if v, err := strconv.ParseFloat(value, 64); err == nil {
-			m[name] = v
-		}
 	}
 	return m
 }

@@ -1,7 +1,8 @@
-package main
+package hlsload
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -13,43 +14,39 @@ import (
 	"github.com/bluenviron/gohlslib/v2/pkg/playlist"
 )
 
-// follower follows a live LL-HLS stream the way a low-latency player does:
+// ErrStatus is an answer other than 200.
+var ErrStatus = errors.New("unexpected status")
+
+// Follower follows a live LL-HLS stream the way a low-latency player does:
 // the multivariant playlist, then for each media playlist (video, audio)
 // the init file and, from the live edge on, every new part and segment
 // once, learning of them with blocking playlist reloads (_HLS_msn,
 // _HLS_part, and _HLS_skip=YES when offered), like hls.js; like hls.js it
-// does not use preload hints. It is the
-// load of the proxy bench; the end-to-end tests have a copy
-// (cmd/llcast/hls_follower_test.go) since a test cannot import a command.
+// does not use preload hints.
 //
 // For each part it notes the delivery delay: when the part had arrived
 // minus when its media ended, by the playlist's PROGRAM-DATE-TIME (the
 // capture clock, this machine's): what segmenting, the blocking reload and
 // the fetch, through a proxy or not, add to a player's latency.
-type follower struct {
-	client *http.Client // carries the session cookie
-	url    string       // the multivariant playlist
+type Follower struct {
+	// Client sends every request: with the session cookie in its jar, or
+	// none for a stream link. It defaults to http.DefaultClient.
+	Client *http.Client
+	// URL is the multivariant playlist, with ?token= for a stream link.
+	URL string
 
-	mu         sync.Mutex // guards what follows
-	parts      int
-	segments   int
-	playlists  int
-	failures   int
-	partDelays []float64 // ms
+	mu    sync.Mutex // guards stats
+	stats Stats
 }
 
-// run follows until ctx ends and returns the first error that is not
+// Run follows until ctx ends and returns the first error that is not
 // ctx's own.
-func (f *follower) run(ctx context.Context) error {
-	mvURL, err := url.Parse(f.url)
+func (f *Follower) Run(ctx context.Context) error {
+	mvURL, err := url.Parse(f.URL)
 	if err != nil {
 		return err
 	}
-	body, err := f.get(ctx, mvURL)
-	if err != nil {
-		return err
-	}
-	pl, err := playlist.Unmarshal(body)
+	pl, err := f.playlist(ctx, mvURL)
 	if err != nil {
 		return err
 	}
@@ -79,14 +76,21 @@ func (f *follower) run(ctx context.Context) error {
 	return first
 }
 
-// mediaItem is a part or segment of a media playlist.
-type mediaItem struct {
-	uri    string
-	isPart bool
-	end    time.Time // when its media ends; zero when unknown
+// KeepRunning follows until ctx ends, starting again 200 ms after an
+// error the way a player would.
+func (f *Follower) KeepRunning(ctx context.Context) {
+	for ctx.Err() == nil {
+		if err := f.Run(ctx); err != nil {
+			select {
+			case <-ctx.Done():
+			case <-time.After(200 * time.Millisecond):
+			}
+		}
+	}
 }
 
-func (f *follower) follow(ctx context.Context, base *url.URL, uri string) error {
+// follow follows the media playlist at uri (relative to base).
+func (f *Follower) follow(ctx context.Context, base *url.URL, uri string) error {
 	mediaURL, err := base.Parse(uri)
 	if err != nil {
 		return err
@@ -131,74 +135,15 @@ func (f *follower) follow(ctx context.Context, base *url.URL, uri string) error 
 				return err
 			}
 			f.mu.Lock()
-			if it.isPart {
-				f.parts++
-				if !it.end.IsZero() {
-					f.partDelays = append(f.partDelays, float64(at.Sub(it.end).Microseconds())/1000)
-				}
-			} else {
-				f.segments++
-			}
+			f.stats.add(it, at)
 			f.mu.Unlock()
 		}
 	}
 	return nil
 }
 
-// nextPart is the part a blocking reload of pl asks for: the one after
-// the last listed.
-func nextPart(pl *playlist.Media) (msn, part int) {
-	msn = pl.MediaSequence + len(pl.Segments)
-	if pl.Skip != nil {
-		msn += pl.Skip.SkippedSegments
-	}
-	return msn, len(pl.Parts)
-}
-
-// items lists the parts and segments of pl, oldest first, with the time
-// their media ends.
-func items(pl *playlist.Media) []mediaItem {
-	var out []mediaItem
-	var next time.Time // start of the next segment
-	for _, s := range pl.Segments {
-		start := next
-		if s.DateTime != nil {
-			start = *s.DateTime
-		}
-		end := start
-		for _, p := range s.Parts {
-			end = addIfKnown(end, p.Duration)
-			out = append(out, mediaItem{uri: p.URI, isPart: true, end: end})
-		}
-		next = addIfKnown(start, s.Duration)
-		if !s.Gap {
-			out = append(out, mediaItem{uri: s.URI, end: next})
-		}
-	}
-	end := next
-	for _, p := range pl.Parts {
-		end = addIfKnown(end, p.Duration)
-		out = append(out, mediaItem{uri: p.URI, isPart: true, end: end})
-	}
-	return out
-}
-
-func addIfKnown(t time.Time, d time.Duration) time.Time {
-	if t.IsZero() {
-		return t
-	}
-	return t.Add(d)
-}
-
-func (f *follower) mediaPlaylist(ctx context.Context, u *url.URL) (*playlist.Media, error) {
-	body, err := f.get(ctx, u)
-	if err != nil {
-		return nil, err
-	}
-	f.mu.Lock()
-	f.playlists++
-	f.mu.Unlock()
-	pl, err := playlist.Unmarshal(body)
+func (f *Follower) mediaPlaylist(ctx context.Context, u *url.URL) (*playlist.Media, error) {
+	pl, err := f.playlist(ctx, u)
 	if err != nil {
 		return nil, err
 	}
@@ -209,9 +154,20 @@ func (f *follower) mediaPlaylist(ctx context.Context, u *url.URL) (*playlist.Med
 	return m, nil
 }
 
+func (f *Follower) playlist(ctx context.Context, u *url.URL) (playlist.Playlist, error) {
+	body, err := f.get(ctx, u)
+	if err != nil {
+		return nil, err
+	}
+	f.mu.Lock()
+	f.stats.Playlists++
+	f.mu.Unlock()
+	return playlist.Unmarshal(body)
+}
+
 // fetch reads uri (relative to the playlist at base) and returns when it
 // had it all.
-func (f *follower) fetch(ctx context.Context, base *url.URL, uri string) (time.Time, error) {
+func (f *Follower) fetch(ctx context.Context, base *url.URL, uri string) (time.Time, error) {
 	u, err := base.Parse(uri)
 	if err != nil {
 		return time.Time{}, err
@@ -220,23 +176,29 @@ func (f *follower) fetch(ctx context.Context, base *url.URL, uri string) (time.T
 	return time.Now(), err
 }
 
-func (f *follower) get(ctx context.Context, u *url.URL) ([]byte, error) {
+func (f *Follower) get(ctx context.Context, u *url.URL) ([]byte, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		return nil, err
 	}
-	resp, err := f.client.Do(req)
+	client := f.Client
+	if client == nil {
+		client = http.DefaultClient
+	}
+	resp, err := client.Do(req)
 	if err != nil {
 		return nil, err
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(resp.Body)
+	status := 0
 	if err == nil && resp.StatusCode != http.StatusOK {
-		err = fmt.Errorf("GET %s: status %d", u.Path, resp.StatusCode)
+		status = resp.StatusCode
+		err = fmt.Errorf("GET %s: %w %d", u.Path, ErrStatus, status)
 	}
-	if err != nil && ctx.Err() == nil {
+	if err != nil {
 		f.mu.Lock()
-		f.failures++
+		f.stats.fail(status, ctx.Err() == nil)
 		f.mu.Unlock()
 	}
 	return body, err
