@@ -40,7 +40,8 @@ func Assets() fs.FS {
 // "studio.html").
 //
 // login.html expects data with fields Error, Username and Next (strings);
-// watch.html and studio.html expect Stream and Username.
+// watch.html and studio.html expect Stream and Username. partials.html
+// holds what the pages share (the head, the user menu).
 func Templates() (*template.Template, error) {
 	return template.ParseFS(files, "templates/*.html")
 }
