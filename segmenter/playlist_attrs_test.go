@@ -25,3 +25,19 @@ func TestAttrs(t *testing.T) {
 		})
 	}
 }
+
+func TestAddChannels(t *testing.T) {
+	in := "#EXTM3U\n#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID=\"audio\",NAME=\"Audio\",URI=\"audio2_stream.m3u8\"\n" +
+		"#EXT-X-MEDIA:TYPE=SUBTITLES,GROUP-ID=\"s\",NAME=\"x\",URI=\"s.m3u8\"\n"
+	want := "#EXTM3U\n#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID=\"audio\",NAME=\"Audio\",URI=\"audio2_stream.m3u8\",CHANNELS=\"2\"\n" +
+		"#EXT-X-MEDIA:TYPE=SUBTITLES,GROUP-ID=\"s\",NAME=\"x\",URI=\"s.m3u8\"\n"
+	if got := string(addChannels([]byte(in), 2)); got != want {
+		t.Fatalf("got\n%s\nwant\n%s", got, want)
+	}
+	if got := string(addChannels([]byte(want), 6)); got != want {
+		t.Fatal("CHANNELS that is there was changed")
+	}
+	if got := string(addChannels([]byte(in), 0)); got != in {
+		t.Fatal("no channel count, yet the playlist changed")
+	}
+}

@@ -35,6 +35,9 @@ type playlistRewriter struct {
 	fetch      func(name string) *bufferedResponse
 	keeper     *segmentKeeper
 	lowLatency bool
+	// audioChannels, when set, goes into the audio EXT-X-MEDIA's CHANNELS
+	// (gohlslib leaves it out; Apple's spec asks for it).
+	audioChannels int
 
 	mu    sync.Mutex // guards media
 	media []string   // names of the media playlists, once known
@@ -47,7 +50,7 @@ func (p *playlistRewriter) rewrite(name, rawQuery string, body []byte) []byte {
 		if !p.lowLatency {
 			return body
 		}
-		return p.multivariant(body)
+		return p.multivariant(addChannels(body, p.audioChannels))
 	}
 	p.keeper.keep(segmentNames(body))
 	if !p.lowLatency {
@@ -55,6 +58,22 @@ func (p *playlistRewriter) rewrite(name, rawQuery string, body []byte) []byte {
 	}
 	body = raisePartHoldBack(body)
 	return p.addRenditionReports(body, name, rawQuery)
+}
+
+// addChannels sets CHANNELS on the audio renditions of a multivariant
+// playlist that have none.
+func addChannels(body []byte, channels int) []byte {
+	if channels <= 0 {
+		return body
+	}
+	lines := strings.Split(string(body), "\n")
+	for i, line := range lines {
+		list, ok := strings.CutPrefix(line, "#EXT-X-MEDIA:")
+		if ok && attr(list, "TYPE") == "AUDIO" && attr(list, "CHANNELS") == "" {
+			lines[i] = "#EXT-X-MEDIA:" + setAttr(list, "CHANNELS", fmt.Sprintf("%q", fmt.Sprint(channels)))
+		}
+	}
+	return []byte(strings.Join(lines, "\n"))
 }
 
 // segmentNames returns the file names of the segments a media playlist

@@ -135,6 +135,11 @@ func (s *Stream) Start() error {
 		return fmt.Errorf("stream %q: starting muxer: %w", s.Name, err)
 	}
 	s.out = newMuxerOutput(s.muxer, s.TargetDuration(), s.SegmentCount, len(muxTracks), true)
+	for _, t := range s.Tracks {
+		if !t.IsVideo() {
+			s.out.rewriter.audioChannels = t.Channels
+		}
+	}
 	if s.Legacy {
 		legacy, err := newLegacyRendition(s.Tracks, s.LegacySegmentDuration, s.Logger, s.onEncodeError("legacy"))
 		if err != nil {
