@@ -101,8 +101,10 @@ func TestE2EStudio(t *testing.T) {
 	// Switch the picture off and back while live: the stream stays up and
 	// the preview keeps playing.
 	for _, v := range []string{"none", "test"} {
-		b.do(10*time.Second, "choose "+v, chromedp.SetValue(chromedp.ID("camera"), v),
-			chromedp.Evaluate[chromedp.Void](`document.getElementById('camera').dispatchEvent(new Event('change'))`))
+		// Pick and fire change in one go, as a person's choice does: between
+		// two separate steps the page's poll may put the picker back.
+		b.do(10*time.Second, "choose "+v, chromedp.Evaluate[chromedp.Void](fmt.Sprintf(
+			`(s => { s.value = %q; s.dispatchEvent(new Event('change')); })(document.getElementById('camera'))`, v)))
 		b.waitJS(time.Now().Add(10*time.Second), "video "+v+" on air",
 			fmt.Sprintf(`window.llcastStudio.snapshot.broadcast.video.kind === %q`, v))
 	}
