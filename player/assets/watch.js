@@ -62,11 +62,18 @@
     messageEl.hidden = !text;
   }
 
+  // leaving is set once the page is on its way out (logging out): the
+  // player's 401s that follow must not start a second navigation.
+  let leaving = false;
+
   function goLogin() {
     clearTimeout(retryTimer);
     retryTimer = 0;
     destroyHls();
-    window.location.assign('/login');
+    if (!leaving) {
+      leaving = true;
+      window.location.assign('/login');
+    }
   }
 
   // Called once a playlist is available.
@@ -476,4 +483,15 @@
   setState('loading', 'Connecting…');
   setInterval(tick, TICK_MS);
   start();
+  // Logging out ends the session for the player too: stop it first, so
+  // that its requests answered 401 meanwhile do not navigate elsewhere.
+  const logoutForm = document.querySelector('.logout-form');
+  if (logoutForm) {
+    logoutForm.addEventListener('submit', () => {
+      leaving = true;
+      clearTimeout(retryTimer);
+      retryTimer = 0;
+      destroyHls();
+    });
+  }
 })();
