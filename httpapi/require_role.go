@@ -5,9 +5,9 @@ import (
 	"net/http"
 )
 
-// RequireRole lets a request through only when the claims RequireToken (or
-// RequireAPIToken) put in its context carry role, and answers 403
-// {"error":"forbidden"} otherwise. Put it after one of them.
+// RequireRole lets a request through only when the claims RequireAPIToken
+// put in its context carry role, and answers 403 {"error":"forbidden"}
+// otherwise. Put it after RequireAPIToken.
 func RequireRole(role string, log *slog.Logger) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -15,7 +15,8 @@ const CookieName = "jwt"
 
 type claimsKey struct{}
 
-// ClaimsFrom returns the claims RequireToken put in the context.
+// ClaimsFrom returns the claims RequireMediaToken or RequireAPIToken put in
+// the context.
 func ClaimsFrom(ctx context.Context) (Claims, bool) {
 	c, ok := ctx.Value(claimsKey{}).(Claims)
 	return c, ok
@@ -62,8 +63,10 @@ func mediaClaims(auth *TokenAuth, links *LinkStore, r *http.Request, stream stri
 	return c, nil
 }
 
-// RequireMediaToken is RequireToken for /live/{stream}/…: a stream link's
-// token in the query works too.
+// RequireMediaToken lets a request for /live/{stream}/… through only with a
+// valid session cookie or a stream link's token in the query, and answers
+// 401 with a generic body otherwise (never a redirect: media players cannot
+// follow one to a login form). The reason goes to the log.
 func RequireMediaToken(auth *TokenAuth, links *LinkStore, log *slog.Logger) func(http.Handler) http.Handler {
 	check := func(r *http.Request) (Claims, error) {
 		return mediaClaims(auth, links, r, chi.URLParam(r, "stream"), r.URL.Query())
@@ -76,15 +79,9 @@ func denyMedia(w http.ResponseWriter) {
 	http.Error(w, "unauthorized", http.StatusUnauthorized)
 }
 
-// RequireToken lets a request through only with a valid session cookie and
-// answers 401 with a generic body otherwise (never a redirect: media players
-// cannot follow one to a login form). The reason goes to the log.
-func RequireToken(auth *TokenAuth, log *slog.Logger) func(http.Handler) http.Handler {
-	return requireToken(auth, log, denyMedia)
-}
-
-// RequireAPIToken is RequireToken for the JSON API: its 401 says
-// {"error":"unauthorized"}.
+// RequireAPIToken lets a request to the JSON API through only with a valid
+// session cookie and answers 401 {"error":"unauthorized"} otherwise. The
+// reason goes to the log.
 func RequireAPIToken(auth *TokenAuth, log *slog.Logger) func(http.Handler) http.Handler {
 	return requireToken(auth, log, func(w http.ResponseWriter) {
 		writeJSONError(w, http.StatusUnauthorized, "unauthorized")
