@@ -205,7 +205,8 @@ func (p *Pipeline) runVideo(ctx context.Context, start time.Time, emit Emit) err
 		for _, u := range au {
 			p.videoBytes.Add(uint64(len(u)))
 		}
-		emit(Sample{Track: p.video, PTS: n * 90000 / fps, NTP: t, Units: au})
+		pts := n * 90000 / fps
+		emit(Sample{Track: p.video, PTS: pts, DTS: pts, NTP: t, Units: au})
 	}
 }
 
@@ -265,7 +266,8 @@ func (p *Pipeline) runAudio(ctx context.Context, start time.Time, emit Emit) err
 			continue
 		}
 		p.audioBytes.Add(uint64(len(pkt)))
-		emit(Sample{Track: p.audio, PTS: k*frameSamples - int64(p.audioEnc.Delay()), NTP: t, Units: [][]byte{pkt}})
+		pts := k*frameSamples - int64(p.audioEnc.Delay())
+		emit(Sample{Track: p.audio, PTS: pts, DTS: pts, NTP: t, Units: [][]byte{pkt}})
 	}
 }
 

@@ -53,6 +53,10 @@ type Sample struct {
 	// one source count from the same instant, which is what keeps lips in
 	// sync.
 	PTS int64
+	// DTS is the decoding time in the same units. It equals PTS for audio
+	// and for video without B-frames (llcast's own encoders); an encoder
+	// that reorders frames (OBS, ffmpeg) sends DTS ≤ PTS, in decoding order.
+	DTS int64
 	// NTP is the wall-clock time at which the sample was captured; it ends up
 	// in EXT-X-PROGRAM-DATE-TIME and is how viewers measure latency.
 	NTP time.Time

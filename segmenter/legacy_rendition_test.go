@@ -122,10 +122,10 @@ func TestLegacyRenditionNotFound(t *testing.T) {
 		path   string
 	}{
 		{"unknown legacy file", true, "/live/main/legacy/nope.ts"},
-		{"low-latency playlist under legacy/", true, "/live/main/legacy/video1_stream.m3u8"},
+		{"low-latency playlist under legacy/", true, "/live/main/legacy/video.m3u8"},
 		{"legacy folder itself", true, "/live/main/legacy/"},
 		{"legacy playlist of a stream without Legacy", false, "/live/main/legacy/index.m3u8"},
-		{"legacy media playlist of a stream without Legacy", false, "/live/main/legacy/main_stream.m3u8"},
+		{"legacy media playlist of a stream without Legacy", false, "/live/main/legacy/stream.m3u8"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -139,23 +139,41 @@ func TestLegacyRenditionNotFound(t *testing.T) {
 	}
 }
 
-func TestIsLegacyPath(t *testing.T) {
+// TestStreamRoutesByFolder: legacy/ of the stream's own folder is the
+// legacy rendition, whatever the stream is called, and no other folder
+// is the stream's.
+func TestStreamRoutesByFolder(t *testing.T) {
+	track, enc := newTestTracks(t)
 	cases := []struct {
-		path, name string
-		want       bool
+		stream, path string
+		want         string // what the answer lists; "" for a 404
 	}{
-		{"/live/main/legacy/index.m3u8", "main", true},
-		{"/live/main/legacy/abc_main_seg3.ts", "main", true},
-		{"/live/main/index.m3u8", "main", false},
-		{"/live/main/legacy", "main", false},
-		{"/live/other/legacy/index.m3u8", "main", false},
-		// A stream may be named legacy.
-		{"/live/legacy/index.m3u8", "legacy", false},
-		{"/live/legacy/legacy/index.m3u8", "legacy", true},
+		{"main", "/live/main/index.m3u8", "video.m3u8"},
+		{"main", "/live/main/legacy/index.m3u8", "stream.m3u8"},
+		{"main", "/live/main/legacy", ""},
+		{"main", "/live/main/other/index.m3u8", ""},
+		{"main", "/live/other/legacy/index.m3u8", ""},
+		{"legacy", "/live/legacy/index.m3u8", "video.m3u8"},
+		{"legacy", "/live/legacy/legacy/index.m3u8", "stream.m3u8"},
+	}
+	streams := map[string]*Stream{}
+	for _, name := range []string{"main", "legacy"} {
+		s := &Stream{Name: name, Tracks: []*ingest.Track{track}, Legacy: true, Logger: slog.New(slog.DiscardHandler)}
+		if err := s.Start(); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(s.Close)
+		feedVideo(t, s, track, enc, 0, 90)
+		waitFor(t, "samples", func() bool { return s.Stats().Written == 90 })
+		streams[name] = s
 	}
 	for _, c := range cases {
-		if got := isLegacyPath(c.path, c.name); got != c.want {
-			t.Errorf("isLegacyPath(%q, %q) = %v, want %v", c.path, c.name, got, c.want)
+		rec := get(t, streams[c.stream], c.path)
+		switch {
+		case c.want == "" && rec.Code != http.StatusNotFound:
+			t.Errorf("stream %s, GET %s: %d, want 404", c.stream, c.path, rec.Code)
+		case c.want != "" && (rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), c.want)):
+			t.Errorf("stream %s, GET %s: %d %q, want a playlist listing %s", c.stream, c.path, rec.Code, rec.Body.String(), c.want)
 		}
 	}
 }

@@ -57,7 +57,7 @@ func feedVideo(t *testing.T, s *Stream, track *ingest.Track, enc *ingest.H264Enc
 			t.Fatal(err)
 		}
 		pts := int64(i) * 3000
-		err = s.Write(ingest.Sample{Track: track, PTS: pts, NTP: start.Add(time.Duration(i) * time.Second / 30), Units: au})
+		err = s.Write(ingest.Sample{Track: track, PTS: pts, DTS: pts, NTP: start.Add(time.Duration(i) * time.Second / 30), Units: au})
 		if err != nil {
 			t.Fatal(err)
 		}

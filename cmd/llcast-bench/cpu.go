@@ -29,12 +29,8 @@ func measureCPU(ctx context.Context, s *server, d time.Duration) (*cpuResult, er
 		return nil, err
 	}
 	start := time.Now()
-	select {
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	case <-s.exited:
-		return nil, fmt.Errorf("llcast serve exited during the measurement: %v", s.cmd.ProcessState)
-	case <-time.After(d):
+	if err := s.wait(ctx, d); err != nil {
+		return nil, err
 	}
 	t1, hwm1, err := procUsage(pid)
 	if err != nil {
@@ -65,18 +61,23 @@ func procUsage(pid int) (time.Duration, int64, error) {
 		return 0, 0, fmt.Errorf("/proc/%d/stat: unexpected format", pid)
 	}
 	cpu := time.Duration(utime+stime) * time.Second / clockTicks
+	hwm, err := procStatusKB(pid, "VmHWM")
+	return cpu, hwm, err
+}
 
+// procStatusKB reads a size in kB, such as VmRSS (resident now) or VmHWM
+// (its peak), from /proc/PID/status.
+func procStatusKB(pid int, name string) (int64, error) {
 	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
-		return 0, 0, err
+		return 0, err
 	}
 	for line := range strings.Lines(string(status)) {
-		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			kb, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
-			return cpu, kb, err
+		if v, ok := strings.CutPrefix(line, name+":"); ok {
+			return strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
 		}
 	}
-	return 0, 0, fmt.Errorf("/proc/%d/status has no VmHWM", pid)
+	return 0, fmt.Errorf("/proc/%d/status has no %s", pid, name)
 }
 
 func (r *cpuResult) print(w io.Writer) {

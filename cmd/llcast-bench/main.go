@@ -31,23 +31,37 @@
 // /proc/PID/stat (utime+stime) and /proc/PID/status (VmHWM) at the start
 // and the end of -cpu-duration: CPU as a percentage of one core, and the
 // peak resident set size.
+//
+// Capacity (capacity.go; -skip-capacity): how many viewers one core of
+// llcast serves. A fresh server runs on CPU 0 alone (taskset -c 0) and the
+// viewers, this process's followers (hlsload.Follower: the video and audio
+// media playlists with blocking reloads, every part and segment), on CPU 1
+// alone (sched_setaffinity on each of its threads for the phase), so that
+// the load generator does not take the server's CPU; 0 and 1 stand for
+// the first two CPUs the bench may use. For each count of
+// -capacity-viewers (100,200,400,800), that many followers share one
+// session and one HTTP transport, join over the first half of
+// -capacity-warmup (5s), whose figures are discarded, and are measured for
+// -capacity-duration (20s): each part's delivery delay (p50, p99),
+// requests answered per second, errors by kind, viewers that fell behind
+// (restarted after a failed request, missed segments that left the
+// playlist, or got a part later than PART-HOLD-BACK after its media
+// ended), and the server's CPU (% of its core) and RSS, next to the CPU
+// the followers used (near 100 % means the load generator, not llcast,
+// was the limit). With fewer than 2 CPUs the phase is skipped.
+//
+// -skip-latency, -skip-switch, -skip-proxy, -skip-cpu and -skip-capacity
+// leave a phase out.
 package main
 
 import (
-	"bytes"
 	"context"
-	"crypto/rand"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"net"
-	"net/http"
 	"os"
-	"os/exec"
 	"os/signal"
-	"strings"
-	"sync"
 	"syscall"
 	"time"
 )
@@ -69,11 +83,13 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("llcast-bench", flag.ContinueOnError)
 	bin := fs.String("bin", "bin/llcast", "the llcast `binary` to measure (make build)")
 	duration := fs.Duration("duration", 30*time.Second, "how long to sample latency")
+	skipLatency := fs.Bool("skip-latency", false, "skip the latency phase and the source switches, which run in its page")
 	cpuDuration := fs.Duration("cpu-duration", 60*time.Second, "how long to measure CPU and memory with no viewers")
 	skipCPU := fs.Bool("skip-cpu", false, "skip the CPU and memory phase")
 	switches := fs.Int("switches", 5, "how many times to switch the video to none and back")
 	skipSwitch := fs.Bool("skip-switch", false, "skip the source switch phase")
 	proxy := addProxyFlags(fs)
+	capacity := addCapacityFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -84,15 +100,42 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		*switches = 0
 	}
 
-	chromium, err := chromiumPath()
+	// Only the phases with a browser need Chromium; the others run
+	// without it.
+	var chromium string
+	if !*skipLatency || !*proxy.skip {
+		var err error
+		if chromium, err = chromiumPath(); err != nil {
+			return err
+		}
+	}
+	if !*skipLatency {
+		if err := playbackPhase(ctx, out, chromium, *bin, *duration, *switches); err != nil {
+			return err
+		}
+	}
+	if err := proxy.run(ctx, out, chromium, *bin, *duration); err != nil {
+		return fmt.Errorf("proxy: %w", err)
+	}
+	if !*skipCPU {
+		if err := cpuPhase(ctx, out, *bin, *cpuDuration); err != nil {
+			return err
+		}
+	}
+	if err := capacity.run(ctx, out, *bin); err != nil {
+		return fmt.Errorf("capacity: %w", err)
+	}
+	return nil
+}
+
+// playbackPhase measures latency and source switches in the watch page of
+// a fresh server and prints them.
+func playbackPhase(ctx context.Context, out io.Writer, chromium, bin string, d time.Duration, switches int) error {
+	srv, err := startServer(ctx, bin)
 	if err != nil {
 		return err
 	}
-	srv, err := startServer(ctx, *bin)
-	if err != nil {
-		return err
-	}
-	lat, sw, err := measurePlayback(ctx, chromium, srv, *duration, *switches)
+	lat, sw, err := measurePlayback(ctx, chromium, srv, d, switches)
 	srv.stop()
 	if lat != nil {
 		lat.print(out)
@@ -103,18 +146,17 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	if sw != nil {
 		sw.print(out, lat.median())
 	}
+	return nil
+}
 
-	if err := proxy.run(ctx, out, chromium, *bin, *duration); err != nil {
-		return fmt.Errorf("proxy: %w", err)
-	}
-
-	if *skipCPU {
-		return nil
-	}
-	if srv, err = startServer(ctx, *bin); err != nil {
+// cpuPhase measures what a fresh server with no viewers uses for d and
+// prints it.
+func cpuPhase(ctx context.Context, out io.Writer, bin string, d time.Duration) error {
+	srv, err := startServer(ctx, bin)
+	if err != nil {
 		return err
 	}
-	use, err := measureCPU(ctx, srv, *cpuDuration)
+	use, err := measureCPU(ctx, srv, d)
 	srv.stop()
 	if err != nil {
 		return fmt.Errorf("cpu: %w\nserver log (end):\n%s", err, srv.logTail())
@@ -144,113 +186,4 @@ func measurePlayback(ctx context.Context, chromium string, srv *server, d time.D
 		return lat, nil, fmt.Errorf("source switch: %w", err)
 	}
 	return lat, sw, nil
-}
-
-// server is `llcast serve --source test` running as a child process with a
-// fresh data directory and one user, an admin so that it may switch
-// sources.
-type server struct {
-	URL      string
-	password string
-	dir      string
-	cmd      *exec.Cmd
-	exited   chan struct{} // closed when the process has exited
-	log      *lockedBuffer
-}
-
-func startServer(ctx context.Context, bin string) (*server, error) {
-	if _, err := exec.LookPath(bin); err != nil {
-		return nil, fmt.Errorf("no llcast binary at %s (run make build): %w", bin, err)
-	}
-	dir, err := os.MkdirTemp("", "llcast-bench-")
-	if err != nil {
-		return nil, err
-	}
-	s := &server{password: rand.Text(), dir: dir, exited: make(chan struct{}), log: &lockedBuffer{}}
-	add := exec.CommandContext(ctx, bin, "user", "add", "bench", "--role", "admin", "--password-stdin", "--data", dir)
-	add.Stdin = strings.NewReader(s.password + "\n")
-	if msg, err := add.CombinedOutput(); err != nil {
-		os.RemoveAll(dir)
-		return nil, fmt.Errorf("llcast user add: %w: %s", err, msg)
-	}
-	// A free port: the kernel picks one, we release it and hand it on.
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		os.RemoveAll(dir)
-		return nil, err
-	}
-	addr := l.Addr().String()
-	l.Close()
-	s.URL = "http://" + addr
-	s.cmd = exec.Command(bin, "serve", "--source", "test", "--listen", addr, "--data", dir)
-	s.cmd.Stdout, s.cmd.Stderr = s.log, s.log
-	if err := s.cmd.Start(); err != nil {
-		os.RemoveAll(dir)
-		return nil, err
-	}
-	go func() { _ = s.cmd.Wait(); close(s.exited) }() // stop waits for it
-	if err := s.waitHealthy(ctx, 30*time.Second); err != nil {
-		s.stop()
-		return nil, fmt.Errorf("%w\nserver log (end):\n%s", err, s.logTail())
-	}
-	return s, nil
-}
-
-func (s *server) waitHealthy(ctx context.Context, limit time.Duration) error {
-	ctx, cancel := context.WithTimeout(ctx, limit)
-	defer cancel()
-	tick := time.NewTicker(100 * time.Millisecond)
-	defer tick.Stop()
-	for {
-		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, s.URL+"/healthz", nil)
-		if resp, err := http.DefaultClient.Do(req); err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return nil
-			}
-		}
-		select {
-		case <-s.exited:
-			return fmt.Errorf("llcast serve exited: %v", s.cmd.ProcessState)
-		case <-ctx.Done():
-			return fmt.Errorf("llcast serve: /healthz not OK within %v", limit)
-		case <-tick.C:
-		}
-	}
-}
-
-// stop interrupts the server like Ctrl+C, kills it if it has not exited
-// after 10 s, and removes its data.
-func (s *server) stop() {
-	_ = s.cmd.Process.Signal(os.Interrupt)
-	select {
-	case <-s.exited:
-	case <-time.After(10 * time.Second):
-		_ = s.cmd.Process.Kill()
-		<-s.exited
-	}
-	os.RemoveAll(s.dir)
-}
-
-func (s *server) logTail() string {
-	lines := strings.Split(strings.TrimRight(s.log.String(), "\n"), "\n")
-	return strings.Join(lines[max(0, len(lines)-30):], "\n")
-}
-
-// lockedBuffer is the server's output: exec writes it, we read it.
-type lockedBuffer struct {
-	mu  sync.Mutex // guards buf
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

@@ -65,13 +65,9 @@ func (o *proxyOptions) run(ctx context.Context, out io.Writer, chromium, bin str
 	if *o.skip {
 		return nil
 	}
-	var counts []int
-	for s := range strings.SplitSeq(*o.viewers, ",") {
-		n, err := strconv.Atoi(strings.TrimSpace(s))
-		if err != nil || n < 1 {
-			return fmt.Errorf("-proxy-viewers %q: want counts like 1,10,50", *o.viewers)
-		}
-		counts = append(counts, n)
+	counts, err := parseCounts("-proxy-viewers", *o.viewers)
+	if err != nil {
+		return err
 	}
 	nginxBin, err := nginxproc.Path()
 	if err != nil {
@@ -170,11 +166,31 @@ func loginSession(ctx context.Context, base, password string) (string, error) {
 	return "", fmt.Errorf("login: status %d and no session cookie", resp.StatusCode)
 }
 
-// sessionClient sends the session cookie to base.
+// sessionClient sends the session cookie to base, over a transport of its
+// own.
 func sessionClient(base, session string) *http.Client {
+	return sessionClientVia(base, session, &http.Transport{MaxIdleConnsPerHost: 8, IdleConnTimeout: 30 * time.Second})
+}
+
+// sessionClientVia sends the session cookie to base over tr, which other
+// clients may share.
+func sessionClientVia(base, session string, tr http.RoundTripper) *http.Client {
 	u, _ := url.Parse(base)
 	jar, _ := cookiejar.New(nil)
 	jar.SetCookies(u, []*http.Cookie{{Name: "jwt", Value: session}})
-	return &http.Client{Jar: jar, Timeout: 10 * time.Second,
-		Transport: &http.Transport{MaxIdleConnsPerHost: 8, IdleConnTimeout: 30 * time.Second}}
+	return &http.Client{Jar: jar, Timeout: 10 * time.Second, Transport: tr}
+}
+
+// parseCounts reads a flag's comma-separated viewer counts, such as
+// 1,10,50.
+func parseCounts(flagName, list string) ([]int, error) {
+	var counts []int
+	for s := range strings.SplitSeq(list, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || n < 1 {
+			return nil, fmt.Errorf("%s %q: want counts like 1,10,50", flagName, list)
+		}
+		counts = append(counts, n)
+	}
+	return counts, nil
 }

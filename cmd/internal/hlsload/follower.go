@@ -77,10 +77,14 @@ func (f *Follower) Run(ctx context.Context) error {
 }
 
 // KeepRunning follows until ctx ends, starting again 200 ms after an
-// error the way a player would.
+// error the way a player would; Stats counts the restarts.
 func (f *Follower) KeepRunning(ctx context.Context) {
 	for ctx.Err() == nil {
 		if err := f.Run(ctx); err != nil {
+			f.mu.Lock()
+			f.stats.Restarts++
+			f.stats.LastError = err.Error()
+			f.mu.Unlock()
 			select {
 			case <-ctx.Done():
 			case <-time.After(200 * time.Millisecond):
@@ -109,6 +113,9 @@ func (f *Follower) follow(ctx context.Context, base *url.URL, uri string) error 
 	for _, it := range items(pl) {
 		seen[it.uri] = true
 	}
+	// The media sequence number of the first segment not listed whole
+	// yet: a playlist that starts after it lost segments on our way.
+	wantMSN, _ := nextPart(pl)
 	// Delta updates when the server offers them, as hls.js asks: a cache
 	// shares answers only between requests with the same arguments.
 	skip := pl.ServerControl != nil && pl.ServerControl.CanSkipUntil != nil
@@ -125,6 +132,17 @@ func (f *Follower) follow(ctx context.Context, base *url.URL, uri string) error 
 		if pl, err = f.mediaPlaylist(ctx, &next); err != nil {
 			return err
 		}
+		var holdBack time.Duration
+		if pl.ServerControl != nil && pl.ServerControl.PartHoldBack != nil {
+			holdBack = *pl.ServerControl.PartHoldBack
+		}
+		last, _ := nextPart(pl)
+		if lost := firstMSN(pl) - wantMSN; lost > 0 {
+			f.mu.Lock()
+			f.stats.Skipped += lost
+			f.mu.Unlock()
+		}
+		wantMSN = max(wantMSN, last)
 		for _, it := range items(pl) {
 			if seen[it.uri] {
 				continue
@@ -135,7 +153,7 @@ func (f *Follower) follow(ctx context.Context, base *url.URL, uri string) error 
 				return err
 			}
 			f.mu.Lock()
-			f.stats.add(it, at)
+			f.stats.add(it, at, holdBack)
 			f.mu.Unlock()
 		}
 	}
@@ -187,6 +205,11 @@ func (f *Follower) get(ctx context.Context, u *url.URL) ([]byte, error) {
 	}
 	resp, err := client.Do(req)
 	if err != nil {
+		if ctx.Err() == nil {
+			f.mu.Lock()
+			f.stats.Unanswered++
+			f.mu.Unlock()
+		}
 		return nil, err
 	}
 	defer resp.Body.Close()

@@ -44,11 +44,16 @@ func items(pl *playlist.Media) []mediaItem {
 // nextPart is the part a blocking reload of pl asks for: the one after
 // the last listed.
 func nextPart(pl *playlist.Media) (msn, part int) {
-	msn = pl.MediaSequence + len(pl.Segments)
+	return firstMSN(pl) + len(pl.Segments), len(pl.Parts)
+}
+
+// firstMSN is the media sequence number of the first segment pl lists;
+// a delta update (EXT-X-SKIP) leaves out the ones before.
+func firstMSN(pl *playlist.Media) int {
 	if pl.Skip != nil {
-		msn += pl.Skip.SkippedSegments
+		return pl.MediaSequence + pl.Skip.SkippedSegments
 	}
-	return msn, len(pl.Parts)
+	return pl.MediaSequence
 }
 
 func addIfKnown(t time.Time, d time.Duration) time.Time {

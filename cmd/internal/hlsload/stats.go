@@ -20,6 +20,26 @@ type Stats struct {
 	Failures int
 	// StatusErrors counts the answers other than 200, by status.
 	StatusErrors map[int]int
+	// Unanswered are the requests that got no answer at all (refused,
+	// reset, timed out) while the follower was to keep going: under load
+	// these, not statuses, are how a server fails.
+	Unanswered int
+	// Restarts are the times KeepRunning started again after Run returned
+	// an error: the follower rejoined at the live edge, like a player
+	// reloading, and whatever came meanwhile was never fetched.
+	Restarts int
+	// LastError is the error that ended Run last in KeepRunning, "" when
+	// none did.
+	LastError string
+	// Skipped are the segments that left a media playlist before the
+	// follower saw them listed whole: it fell out of the window and
+	// missed their media (but for parts of the first, perhaps).
+	Skipped int
+	// LateParts are the parts that arrived more than the playlist's
+	// PART-HOLD-BACK after their media ended: a player that plays
+	// PART-HOLD-BACK behind the live edge, as hls.js does, would have
+	// needed them before they came.
+	LateParts int
 	// PartDelays are the delivery delays of the parts, in ms: when the
 	// part had arrived minus when its media ended, where the playlist
 	// says when that was.
@@ -36,15 +56,50 @@ func (f *Follower) Stats() Stats {
 	return s
 }
 
-// add counts it, which had arrived at at.
-func (s *Stats) add(it mediaItem, at time.Time) {
+// Since is what the follower did after before, an earlier Stats of the
+// same follower: a bench discards its warm-up this way. LastError is kept
+// only when a restart happened since.
+func (s Stats) Since(before Stats) Stats {
+	d := Stats{
+		Parts:      s.Parts - before.Parts,
+		Segments:   s.Segments - before.Segments,
+		Playlists:  s.Playlists - before.Playlists,
+		Failures:   s.Failures - before.Failures,
+		Unanswered: s.Unanswered - before.Unanswered,
+		Restarts:   s.Restarts - before.Restarts,
+		Skipped:    s.Skipped - before.Skipped,
+		LateParts:  s.LateParts - before.LateParts,
+		// PartDelays only grows, so what came since is its tail.
+		PartDelays: slices.Clone(s.PartDelays[min(len(before.PartDelays), len(s.PartDelays)):]),
+	}
+	for status, n := range s.StatusErrors {
+		if n -= before.StatusErrors[status]; n > 0 {
+			if d.StatusErrors == nil {
+				d.StatusErrors = map[int]int{}
+			}
+			d.StatusErrors[status] = n
+		}
+	}
+	if d.Restarts > 0 {
+		d.LastError = s.LastError
+	}
+	return d
+}
+
+// add counts it, which had arrived at at; holdBack is the PART-HOLD-BACK
+// of the playlist that listed it, 0 when it had none.
+func (s *Stats) add(it mediaItem, at time.Time, holdBack time.Duration) {
 	if !it.isPart {
 		s.Segments++
 		return
 	}
 	s.Parts++
 	if !it.end.IsZero() {
-		s.PartDelays = append(s.PartDelays, float64(at.Sub(it.end).Microseconds())/1000)
+		delay := at.Sub(it.end)
+		s.PartDelays = append(s.PartDelays, float64(delay.Microseconds())/1000)
+		if holdBack > 0 && delay > holdBack {
+			s.LateParts++
+		}
 	}
 }
 

@@ -1,0 +1,185 @@
+package llhls
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// server answers requests for the files of a muxer's playlists from what
+// the muxer's writer published. Its fields are set before the first
+// request and not changed after, but for the atomic ones.
+type server struct {
+	prefix string
+	byName map[string]*mediaPlaylist // by rendition
+	lead   *mediaPlaylist            // the first, which index.m3u8 waits on
+
+	multivariant atomic.Pointer[rendered] // nil until every playlist is ready
+	maxWait      atomic.Int64             // 3 target durations, in ns
+
+	waiting   chan struct{} // a token per request waiting
+	closed    chan struct{}
+	closeOnce sync.Once
+}
+
+func (m *server) init(maxWaiting int) {
+	m.prefix = randomPrefix()
+	m.byName = map[string]*mediaPlaylist{}
+	m.waiting = make(chan struct{}, maxWaiting)
+	m.closed = make(chan struct{})
+}
+
+// Close ends the stream: the requests waiting for media are answered.
+func (m *server) Close() {
+	m.closeOnce.Do(func() { close(m.closed) })
+}
+
+// setTarget keeps the longest wait at three target durations.
+func (m *server) setTarget(seconds int) {
+	m.maxWait.Store(int64(3 * time.Duration(seconds) * time.Second))
+}
+
+// Handle answers a request for name, a file of the stream's folder:
+// index.m3u8, a media playlist, an initialization section, a segment or
+// a part. A playlist request with _HLS_msn (and _HLS_part) waits for that
+// part, and so does a request for a part or segment that is about to
+// come (a preload hint); waiting ends with the request's context, with
+// Close, or after three target durations with 503 (RFC 8216bis 6.2.5.2).
+// Everything else is answered at once, from what the writer rendered.
+func (m *server) Handle(w http.ResponseWriter, r *http.Request, name string) {
+	q, err := parseQuery(r.URL.RawQuery)
+	if err != nil {
+		http.Error(w, "bad request", http.StatusBadRequest)
+		return
+	}
+	switch {
+	case name == "index.m3u8":
+		m.serveMultivariant(w, r, q)
+	case strings.HasSuffix(name, ".m3u8"):
+		pl := m.byName[strings.TrimSuffix(name, ".m3u8")]
+		if pl == nil {
+			http.NotFound(w, r)
+			return
+		}
+		m.servePlaylist(w, r, pl, q)
+	default:
+		f, ok := parseMediaFile(m.prefix, name)
+		pl := m.byName[f.rendition]
+		if !ok || pl == nil {
+			http.NotFound(w, r)
+			return
+		}
+		m.serveFile(w, r, pl, name, f)
+	}
+}
+
+func (m *server) serveMultivariant(w http.ResponseWriter, r *http.Request, q query) {
+	if _, ok := m.await(w, r, m.lead, func(*snapshot) bool { return m.multivariant.Load() != nil }); ok {
+		m.multivariant.Load().write(w, r, q.token)
+	}
+}
+
+func (m *server) servePlaylist(w http.ResponseWriter, r *http.Request, pl *mediaPlaylist, q query) {
+	ready := func(s *snapshot) bool { return s.ready }
+	if q.msn >= 0 {
+		if m.tooFarAhead(pl, pl.current.Load(), q.msn, max(q.part, 0)) {
+			http.Error(w, "the requested segment is too far ahead", http.StatusBadRequest)
+			return
+		}
+		ready = func(s *snapshot) bool { return s.ready && s.has(q.msn, q.part) }
+	}
+	s, ok := m.await(w, r, pl, ready)
+	if !ok {
+		return
+	}
+	if q.skip && s.delta != nil {
+		s.delta.write(w, r, q.token)
+		return
+	}
+	s.full.write(w, r, q.token)
+}
+
+func (m *server) serveFile(w http.ResponseWriter, r *http.Request, pl *mediaPlaylist, name string, f mediaFile) {
+	s := pl.current.Load()
+	if file := s.files[name]; file != nil {
+		file.write(w)
+		return
+	}
+	// The next parts are waited for, as is the segment being written: a
+	// preload hint names the next part before it exists.
+	switch {
+	case f.kind == filePart && f.n >= s.nextPart && f.n < s.nextPart+advanceParts(pl):
+	case f.kind == fileSegment && f.n == s.nextMSN:
+	default:
+		http.NotFound(w, r)
+		return
+	}
+	s, ok := m.await(w, r, pl, func(s *snapshot) bool { return s.files[name] != nil })
+	if ok {
+		s.files[name].write(w)
+	}
+}
+
+// advanceParts is RFC 8216bis 6.2.5.2's Advance Part Limit: how many
+// parts past the last one a client may ask for.
+func advanceParts(pl *mediaPlaylist) int {
+	if pl.partTarget > 0 && pl.partTarget < time.Second {
+		return int((3*time.Second + pl.partTarget - 1) / pl.partTarget)
+	}
+	return 3
+}
+
+// tooFarAhead reports whether part of segment msn is further from the end
+// of s than a client may ask (RFC 8216bis 6.2.5.2): two segments, or the
+// Advance Part Limit.
+func (m *server) tooFarAhead(pl *mediaPlaylist, s *snapshot, msn, part int) bool {
+	limit := advanceParts(pl)
+	switch {
+	case msn > s.nextMSN+1:
+		return true
+	case msn == s.nextMSN+1:
+		return part >= limit
+	case msn == s.nextMSN:
+		return part >= s.parts+limit
+	}
+	return false
+}
+
+// await returns the first snapshot of pl for which ok holds. While there
+// is none, it waits for pl to grow, holding one of MaxWaiting slots, until
+// the client goes away, the muxer closes (404) or three target durations
+// pass (503); then it has answered and returns false.
+func (m *server) await(w http.ResponseWriter, r *http.Request, pl *mediaPlaylist, ok func(*snapshot) bool) (*snapshot, bool) {
+	s := pl.current.Load()
+	if ok(s) {
+		return s, true
+	}
+	select {
+	case m.waiting <- struct{}{}:
+	default:
+		http.Error(w, "too many requests waiting for the stream", http.StatusServiceUnavailable)
+		return nil, false
+	}
+	defer func() { <-m.waiting }()
+	ctx, cancel := context.WithTimeout(r.Context(), time.Duration(m.maxWait.Load()))
+	defer cancel()
+	for {
+		select {
+		case <-s.changed:
+		case <-m.closed:
+			http.Error(w, "the stream has ended", http.StatusNotFound)
+			return nil, false
+		case <-ctx.Done():
+			if r.Context().Err() == nil {
+				http.Error(w, "the requested playlist or part is not available yet", http.StatusServiceUnavailable)
+			}
+			return nil, false
+		}
+		if s = pl.current.Load(); ok(s) {
+			return s, true
+		}
+	}
+}

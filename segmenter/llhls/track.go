@@ -1,0 +1,336 @@
+package llhls
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/bluenviron/mediacommon/v2/pkg/codecs/h264"
+	"github.com/bluenviron/mediacommon/v2/pkg/codecs/mpeg4audio"
+	"github.com/bluenviron/mediacommon/v2/pkg/formats/fmp4"
+	"github.com/bluenviron/mediacommon/v2/pkg/formats/fmp4/seekablebuffer"
+	"github.com/llcast/llcast/ingest"
+)
+
+// errDropped is wrapped by the errors of samples a track cannot take.
+var errDropped = errors.New("sample dropped")
+
+// originSeconds is added to every decode time: fMP4 has no negative
+// times, and an audio encoder's priming moves the first PTS below zero.
+const originSeconds = 10
+
+// track cuts the samples of one ingest track into fMP4 parts and segments
+// of its media playlist. Only the writer goroutine uses it.
+//
+// A video track leads: its segments start at IDRs, once SegmentDuration
+// has passed, and it tells the others where (cut). The other tracks
+// follow: a segment ends at the frame nearest the leader's boundary, so
+// that the segments of one media sequence number last the same in every
+// playlist; no track ever waits for another. Without a leader a track
+// cuts on its own.
+type track struct {
+	in      *ingest.Track
+	id      int // fMP4 track ID
+	pl      *mediaPlaylist
+	leader  bool // cuts at IDRs
+	follows bool // cuts where a leader did
+	// cut, on a leader, is told where each of its segments begins.
+	cut func(boundary)
+
+	frame    int64 // a sample's nominal duration, in clock ticks
+	fixed    bool  // every sample lasts frame (AAC): no need to wait for the next
+	partMax  int64 // PART-TARGET, in ticks: no part is longer
+	partFull int64 // a part is complete from this length on
+	segMin   int64 // the least length of a segment cut here
+	origin   int64
+
+	pending    *ingest.Sample // waits for the next sample to know its duration
+	samples    []*fmp4.Sample // of the part being written
+	partStart  int64          // decode time of its first sample
+	partDur    int64
+	partIndep  bool
+	open       bool  // a segment is being written
+	segDur     int64 // of the segment being written, its samples added up
+	segNTP     time.Time
+	boundaries []boundary // the leader's, not reached yet
+	reached    *boundary  // the one the segment being begun follows
+	seq        uint32     // fMP4 fragment sequence number
+	sps, pps   []byte
+	buf        seekablebuffer.Buffer
+}
+
+// boundary is where the leader began segment msn: at on the media clock,
+// ntp on the wall clock.
+type boundary struct {
+	at  time.Duration
+	ntp time.Time
+	msn int
+}
+
+// newTrack prepares the cutting of in into pl.
+func newTrack(in *ingest.Track, id int, pl *mediaPlaylist, partDuration, segmentDuration time.Duration) (*track, error) {
+	t := &track{in: in, id: id, pl: pl, leader: in.IsVideo()}
+	rate := int64(in.ClockRate)
+	if rate <= 0 {
+		return nil, fmt.Errorf("%s track has clock rate %d", in.Codec, in.ClockRate)
+	}
+	t.origin = originSeconds * rate
+	switch in.Codec {
+	case ingest.CodecH264:
+		fps := int64(in.FPS)
+		if fps <= 0 {
+			fps = 30
+		}
+		t.frame = rate / fps
+	case ingest.CodecAAC:
+		t.frame, t.fixed = mpeg4audio.SamplesPerAccessUnit, true
+		if in.AACConfig.FrameLengthFlag {
+			t.frame = 960
+		}
+		if err := t.setInit(&fmp4.CodecMPEG4Audio{Config: in.AACConfig}); err != nil {
+			return nil, err
+		}
+	case ingest.CodecOpus:
+		t.frame = rate / 50 // 20 ms, what encoders send
+		if err := t.setInit(&fmp4.CodecOpus{ChannelCount: in.Channels}); err != nil {
+			return nil, err
+		}
+	default:
+		return nil, fmt.Errorf("codec %q cannot go in LL-HLS", in.Codec)
+	}
+	// Parts hold a whole number of frames, about partDuration: the part
+	// target is that length, plus an eighth of a frame for the jitter of
+	// timestamps in milliseconds (RTMP), so that parts seldom need cutting
+	// short.
+	frames := max(1, (ticks(partDuration, rate)+t.frame/2)/t.frame)
+	t.partFull = frames*t.frame - t.frame/2
+	t.partMax = frames*t.frame + t.frame/8
+	// PART-TARGET is written with five decimals; round up to that.
+	target := ceilTo(duration(t.partMax, in.ClockRate), 10*time.Microsecond)
+	pl.partTarget = target
+	t.partMax = ticks(target, rate)
+	t.segMin = ticks(segmentDuration, rate) - t.frame/2
+	return t, nil
+}
+
+// write takes the next sample of the track, in decoding order.
+func (t *track) write(s ingest.Sample, now time.Time) error {
+	if len(s.Units) == 0 {
+		return fmt.Errorf("%w: empty %s sample", errDropped, t.in.Codec)
+	}
+	if s.DTS+t.origin < 0 {
+		return fmt.Errorf("%w: %s sample more than %d s before the stream's start", errDropped, t.in.Codec, originSeconds)
+	}
+	if t.fixed {
+		return t.place(s, t.frame, now)
+	}
+	prev := t.pending
+	if prev != nil && s.DTS <= prev.DTS {
+		return fmt.Errorf("%w: %s decode time %d does not follow %d", errDropped, t.in.Codec, s.DTS, prev.DTS)
+	}
+	t.pending = &s
+	if prev == nil {
+		return nil
+	}
+	return t.place(*prev, s.DTS-prev.DTS, now)
+}
+
+// place adds s, which lasts d ticks, cutting before or after it.
+func (t *track) place(s ingest.Sample, d int64, now time.Time) error {
+	dts := s.DTS + t.origin
+	idr := t.in.IsVideo() && h264.IsRandomAccess(s.Units)
+	if !t.open && !t.begins(s, d, idr) {
+		return nil // before the stream starts here: dropped, as it must be
+	}
+	fs, err := t.sample(s)
+	if err != nil {
+		return err
+	}
+	fs.Duration = uint32(d)
+	switch {
+	case !t.open:
+		t.startSegment(s)
+	case t.endsSegment(s, d, idr):
+		if err := t.endPart(); err != nil {
+			return err
+		}
+		t.pl.endSegment(t.segNTP, duration(t.segDur, t.in.ClockRate), now)
+		t.startSegment(s)
+	case len(t.samples) > 0 && t.partDur+d > t.partMax:
+		if err := t.endPart(); err != nil {
+			return err
+		}
+	}
+	if len(t.samples) == 0 {
+		t.partStart, t.partDur, t.partIndep = dts, 0, idr || !t.in.IsVideo()
+	}
+	t.samples = append(t.samples, fs)
+	t.partDur += d
+	t.segDur += d
+	if t.partDur >= t.partFull {
+		return t.endPart()
+	}
+	return nil
+}
+
+// begins reports whether the track's first segment starts with s.
+func (t *track) begins(s ingest.Sample, d int64, idr bool) bool {
+	switch {
+	case t.leader:
+		return idr
+	case !t.follows:
+		return true
+	case len(t.boundaries) == 0:
+		return false
+	}
+	b := t.boundaries[0]
+	if !t.reaches(s, d, b.at) {
+		return false
+	}
+	t.boundaries, t.reached = t.boundaries[1:], &b
+	t.pl.nextMSN = b.msn
+	return true
+}
+
+// endsSegment reports whether s begins a new segment.
+func (t *track) endsSegment(s ingest.Sample, d int64, idr bool) bool {
+	switch {
+	case t.leader:
+		return idr && t.segDur >= t.segMin
+	case !t.follows:
+		return t.segDur >= t.segMin
+	case len(t.boundaries) > 0 && t.reaches(s, d, t.boundaries[0].at):
+		b := t.boundaries[0]
+		t.boundaries, t.reached = t.boundaries[1:], &b
+		return true
+	}
+	return false
+}
+
+// reaches reports whether s, lasting d, is the frame nearest to at or
+// later.
+func (t *track) reaches(s ingest.Sample, d int64, at time.Duration) bool {
+	return duration(s.DTS+d/2, t.in.ClockRate) >= at
+}
+
+// boundary tells a following track where the leader began a segment.
+func (t *track) boundary(b boundary) { t.boundaries = append(t.boundaries, b) }
+
+// startSegment begins a segment with s. Its PROGRAM-DATE-TIME is when s
+// was captured, or for a follower the leader's at its boundary moved by
+// the media time between the two: so the playlists agree on the time of
+// the same media, whatever delays an encoder adds to its capture times.
+func (t *track) startSegment(s ingest.Sample) {
+	t.open, t.segDur, t.segNTP = true, 0, s.NTP
+	at := duration(s.DTS, t.in.ClockRate)
+	if b := t.reached; b != nil {
+		t.segNTP, t.reached = b.ntp.Add(at-b.at), nil
+	}
+	if t.cut != nil {
+		t.cut(boundary{at: at, ntp: s.NTP, msn: t.pl.nextMSN})
+	}
+}
+
+// endPart writes the samples gathered into a part of the playlist.
+func (t *track) endPart() error {
+	if len(t.samples) == 0 {
+		return nil
+	}
+	t.seq++
+	p := fmp4.Part{
+		SequenceNumber: t.seq,
+		Tracks:         []*fmp4.PartTrack{{ID: t.id, BaseTime: uint64(t.partStart), Samples: t.samples}},
+	}
+	t.buf.Reset()
+	if err := p.Marshal(&t.buf); err != nil {
+		return fmt.Errorf("writing a %s part: %w", t.in.Codec, err)
+	}
+	t.pl.addPart(&part{
+		name:        t.pl.nextPartName(),
+		duration:    duration(t.partDur, t.in.ClockRate),
+		independent: t.partIndep,
+		file:        newFile(t.pl.mime, append([]byte(nil), t.buf.Bytes()...)),
+	})
+	t.samples = nil
+	return nil
+}
+
+// sample converts s to an fMP4 sample; for H.264 the parameter sets go
+// to the initialization section instead.
+func (t *track) sample(s ingest.Sample) (*fmp4.Sample, error) {
+	if !t.in.IsVideo() {
+		return &fmp4.Sample{Payload: s.Units[0]}, nil
+	}
+	au := make([][]byte, 0, len(s.Units))
+	for _, u := range s.Units {
+		if len(u) == 0 {
+			continue
+		}
+		switch h264.NALUType(u[0] & 0x1f) {
+		case h264.NALUTypeSPS:
+			if err := t.params(u, t.pps); err != nil {
+				return nil, err
+			}
+		case h264.NALUTypePPS:
+			if err := t.params(t.sps, u); err != nil {
+				return nil, err
+			}
+		case h264.NALUTypeAccessUnitDelimiter:
+		default:
+			au = append(au, u)
+		}
+	}
+	if t.sps == nil || t.pps == nil {
+		return nil, fmt.Errorf("%w: H.264 IDR without SPS and PPS", errDropped)
+	}
+	avcc, err := h264.AVCC(au).Marshal()
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", errDropped, err)
+	}
+	return &fmp4.Sample{
+		PTSOffset:       int32(s.PTS - s.DTS),
+		IsNonSyncSample: !h264.IsRandomAccess(s.Units),
+		Payload:         avcc,
+	}, nil
+}
+
+// params takes the H.264 parameter sets, writing the initialization
+// section the first time both are known. A change later on would need
+// a new initialization section and a discontinuity, which llcast's
+// encoders never cause; such samples are refused.
+func (t *track) params(sps, pps []byte) error {
+	switch {
+	case sps == nil || pps == nil:
+		t.sps, t.pps = sps, pps
+		return nil
+	case t.pl.init == nil:
+		t.sps, t.pps = append([]byte(nil), sps...), append([]byte(nil), pps...)
+		return t.setInit(&fmp4.CodecH264{SPS: t.sps, PPS: t.pps})
+	case string(sps) != string(t.sps) || string(pps) != string(t.pps):
+		return fmt.Errorf("%w: the H.264 parameters changed mid-stream", errDropped)
+	}
+	return nil
+}
+
+func (t *track) setInit(codec fmp4.Codec) error {
+	init := fmp4.Init{Tracks: []*fmp4.InitTrack{{ID: t.id, TimeScale: uint32(t.in.ClockRate), Codec: codec}}}
+	var buf seekablebuffer.Buffer
+	if err := init.Marshal(&buf); err != nil {
+		return fmt.Errorf("writing the %s initialization section: %w", t.in.Codec, err)
+	}
+	t.pl.init = newFile(t.pl.mime, buf.Bytes())
+	return nil
+}
+
+// ticks converts d to a clock of rate ticks per second, rounding down.
+func ticks(d time.Duration, rate int64) int64 {
+	return int64(d/time.Second)*rate + int64(d%time.Second)*rate/int64(time.Second)
+}
+
+// duration converts n ticks of a clock of rate to a duration.
+func duration(n int64, rate int) time.Duration {
+	r := int64(rate)
+	return time.Duration(n/r)*time.Second + time.Duration(n%r)*time.Second/time.Duration(r)
+}
+
+func ceilTo(d, step time.Duration) time.Duration { return (d + step - 1) / step * step }
