@@ -60,7 +60,7 @@ func TestStreamLinks(t *testing.T) {
 		want   int
 	}{
 		{"link on its stream", "/live/main/index.m3u8" + q(mainToken), nil, 200},
-		{"link on a child URI", "/live/main/video1_stream.m3u8" + q(mainToken) + "&_HLS_msn=3", nil, 200},
+		{"link on a child URI", "/live/main/video.m3u8" + q(mainToken) + "&_HLS_msn=3", nil, 200},
 		{"link for another stream", "/live/main/index.m3u8" + q(otherToken), nil, 401},
 		{"revoked link", "/live/main/index.m3u8" + q(revokedToken), nil, 401},
 		{"expired link", "/live/main/index.m3u8" + q(expiredToken), nil, 401},

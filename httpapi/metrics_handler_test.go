@@ -17,7 +17,7 @@ func TestMetricsForAdminsOnly(t *testing.T) {
 	if got := env.do(t, http.MethodGet, "/metrics", viewer, nil, nil); got.status != http.StatusForbidden {
 		t.Errorf("as a viewer: %d, want 403", got.status)
 	}
-	env.do(t, http.MethodGet, "/live/main/p_video1_part1.mp4", viewer, nil, nil)
+	env.do(t, http.MethodGet, "/live/main/p_video_p1.mp4", viewer, nil, nil)
 	got := env.do(t, http.MethodGet, "/metrics", sessionFor(t, env, "root", RoleAdmin), nil, nil)
 	if got.status != http.StatusOK || !strings.HasPrefix(got.header.Get("Content-Type"), "text/plain") {
 		t.Fatalf("as an admin: %d %s", got.status, got.header.Get("Content-Type"))

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/go-chi/chi/v5/middleware"
+
+	"github.com/llcast/llcast/segmenter/llhls"
 )
 
 // Kinds of request OriginCounter tells apart, in the order /metrics lists
@@ -59,8 +61,8 @@ func (c *OriginCounter) Handler(next http.Handler) http.Handler {
 	})
 }
 
-// originKind classifies a request by the names gohlslib gives its files
-// (PREFIX_video1_part12.mp4, …_seg3.mp4, …_init.mp4, legacy …_seg3.ts).
+// originKind classifies a request by the names the muxers give their
+// files (segmenter/llhls/names.go).
 // file identifies what was asked for; for a blocking playlist request that
 // is the playlist and its _HLS_ arguments. It is empty for auth.
 func originKind(r *http.Request) (kind, file string) {
@@ -75,12 +77,9 @@ func originKind(r *http.Request) (kind, file string) {
 			return "blocking_playlist", fmt.Sprintf("%s?msn=%s&part=%s&skip=%s", p, q.Get("_HLS_msn"), q.Get("_HLS_part"), q.Get("_HLS_skip"))
 		}
 		return "playlist", p
-	case strings.HasSuffix(name, "_init.mp4"):
-		return "init", p
-	case strings.Contains(name, "_part") && path.Ext(name) == ".mp4":
-		return "part", p
-	case strings.Contains(name, "_seg"):
-		return "segment", p
+	}
+	if kind := llhls.Kind(name); kind != "" {
+		return kind, p
 	}
 	return "other", p
 }

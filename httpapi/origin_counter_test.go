@@ -13,15 +13,15 @@ func TestOriginKind(t *testing.T) {
 		target, kind, file string
 	}{
 		{"/live/main/index.m3u8", "playlist", "/live/main/index.m3u8"},
-		{"/live/main/video1_stream.m3u8?token=T", "playlist", "/live/main/video1_stream.m3u8"},
-		{"/live/main/video1_stream.m3u8?_HLS_msn=7&_HLS_part=2&token=T", "blocking_playlist",
-			"/live/main/video1_stream.m3u8?msn=7&part=2&skip="},
-		{"/live/main/video1_stream.m3u8?_HLS_msn=7&_HLS_part=2&_HLS_skip=YES", "blocking_playlist",
-			"/live/main/video1_stream.m3u8?msn=7&part=2&skip=YES"},
-		{"/live/main/0a1b2c_video1_init.mp4", "init", "/live/main/0a1b2c_video1_init.mp4"},
-		{"/live/main/0a1b2c_video1_part12.mp4?token=T", "part", "/live/main/0a1b2c_video1_part12.mp4"},
-		{"/live/main/0a1b2c_video1_seg3.mp4", "segment", "/live/main/0a1b2c_video1_seg3.mp4"},
-		{"/live/main/legacy/0a1b2c_video1_seg3.ts", "segment", "/live/main/legacy/0a1b2c_video1_seg3.ts"},
+		{"/live/main/video.m3u8?token=T", "playlist", "/live/main/video.m3u8"},
+		{"/live/main/video.m3u8?_HLS_msn=7&_HLS_part=2&token=T", "blocking_playlist",
+			"/live/main/video.m3u8?msn=7&part=2&skip="},
+		{"/live/main/video.m3u8?_HLS_msn=7&_HLS_part=2&_HLS_skip=YES", "blocking_playlist",
+			"/live/main/video.m3u8?msn=7&part=2&skip=YES"},
+		{"/live/main/0a1b2c_video_init.mp4", "init", "/live/main/0a1b2c_video_init.mp4"},
+		{"/live/main/0a1b2c_video_p12.mp4?token=T", "part", "/live/main/0a1b2c_video_p12.mp4"},
+		{"/live/main/0a1b2c_video_3.mp4", "segment", "/live/main/0a1b2c_video_3.mp4"},
+		{"/live/main/legacy/0a1b2c_stream_3.ts", "segment", "/live/main/legacy/0a1b2c_stream_3.ts"},
 		{"/live/main/gap.mp4", "other", "/live/main/gap.mp4"},
 		{"/auth/live", "auth", ""},
 	} {
@@ -42,18 +42,18 @@ func TestOriginCounter(t *testing.T) {
 	get := func(target string) {
 		h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, target, nil))
 	}
-	get("/live/main/p_video1_part1.mp4")
-	get("/live/main/p_video1_part1.mp4?token=T") // the same file for a link
-	get("/live/main/p_video1_part2.mp4")
+	get("/live/main/p_video_p1.mp4")
+	get("/live/main/p_video_p1.mp4?token=T") // the same file for a link
+	get("/live/main/p_video_p2.mp4")
 	get("/auth/live")
 	status = http.StatusNotFound
-	get("/live/main/p_video1_part3.mp4") // not served: not counted
+	get("/live/main/p_video_p3.mp4") // not served: not counted
 
 	status = http.StatusOK
 	now = now.Add(2 * originForget)
-	get("/live/main/p_video1_part4.mp4") // forgets parts 1 and 2
-	get("/live/main/p_video1_part4.mp4")
-	get("/live/main/p_video1_part5.mp4")
+	get("/live/main/p_video_p4.mp4") // forgets parts 1 and 2
+	get("/live/main/p_video_p4.mp4")
+	get("/live/main/p_video_p5.mp4")
 	c.mu.Lock()
 	files := len(c.files)
 	c.mu.Unlock()

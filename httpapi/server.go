@@ -114,7 +114,11 @@ func (s *Server) Start() error {
 		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
-		ErrorLog:          slog.NewLogLogger(s.Logger.Handler(), slog.LevelWarn),
+		// Beyond MaxURLLength (414, LimitURL) a request line is refused
+		// by net/http itself (431) before it is read whole: a client
+		// sending 1 MB URLs costs 64 KB a request, not 1 MB.
+		MaxHeaderBytes: 64 << 10,
+		ErrorLog:       slog.NewLogLogger(s.Logger.Handler(), slog.LevelWarn),
 	}
 	if s.TLS != nil {
 		// ServeTLS turns HTTP/2 on: Safari plays LL-HLS over it.
@@ -189,6 +193,7 @@ func (s *Server) routes() (http.Handler, error) {
 	csrf := http.NewCrossOriginProtection()
 
 	r := chi.NewRouter()
+	r.Use(LimitURL(MaxURLLength))
 	r.Use(RealIP(s.TrustedProxies))
 	r.Use(middleware.Recoverer)
 	r.Use(AccessLog(s.Logger))

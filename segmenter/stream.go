@@ -108,7 +108,7 @@ func (s *Stream) Start() error {
 			MaxWaiting: s.MaxWaiting,
 		}
 		if err := s.legacy.Start(); err != nil {
-			return fmt.Errorf("stream %q: %w", s.Name, err)
+			return fmt.Errorf("stream %q: Legacy: %w", s.Name, err)
 		}
 		for _, t := range s.Tracks {
 			if !s.legacy.Carries(t) {

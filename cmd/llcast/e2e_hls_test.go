@@ -52,8 +52,8 @@ func TestE2EGohlslibClient(t *testing.T) {
 	token := srv.login(t)
 
 	t.Run("without cookie", func(t *testing.T) {
-		for _, p := range []string{"/live/main/index.m3u8", "/live/main/video1_stream.m3u8", "/live/main/init.mp4",
-			"/live/main/legacy/index.m3u8", "/live/main/legacy/main_stream.m3u8"} {
+		for _, p := range []string{"/live/main/index.m3u8", "/live/main/video.m3u8", "/live/main/init.mp4",
+			"/live/main/legacy/index.m3u8", "/live/main/legacy/stream.m3u8"} {
 			resp, err := http.Get(srv.URL + p)
 			if err != nil {
 				t.Fatal(err)

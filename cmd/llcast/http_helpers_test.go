@@ -70,7 +70,7 @@ func fetchWithCookie(t *testing.T, target, token string) *http.Response {
 // playlist at base.
 func liveSegment(t *testing.T, base, token string) string {
 	t.Helper()
-	req, _ := http.NewRequest(http.MethodGet, base+"/live/main/video1_stream.m3u8", nil)
+	req, _ := http.NewRequest(http.MethodGet, base+"/live/main/video.m3u8", nil)
 	req.AddCookie(&http.Cookie{Name: "jwt", Value: token})
 	resp, err := (&http.Client{Timeout: 10 * time.Second}).Do(req)
 	if err != nil {

@@ -110,3 +110,23 @@ func isRenditionName(s string) bool {
 	}
 	return true
 }
+
+// Kind tells what a name of a stream's folder is, whichever muxer made
+// it: "playlist", "init", "segment" or "part"; "" for any other name.
+// It is for counting requests (metrics), not for serving them.
+func Kind(name string) string {
+	if strings.HasSuffix(name, ".m3u8") {
+		return "playlist"
+	}
+	prefix, _, _ := strings.Cut(name, "_")
+	f, ok := parseMediaFile(prefix, name)
+	switch {
+	case !ok:
+		return ""
+	case f.kind == fileInit:
+		return "init"
+	case f.kind == filePart:
+		return "part"
+	}
+	return "segment"
+}
