@@ -111,8 +111,8 @@ func (m *server) serveFile(w http.ResponseWriter, r *http.Request, pl *mediaPlay
 	// The next parts are waited for, as is the segment being written: a
 	// preload hint names the next part before it exists.
 	switch {
-	case f.kind == filePart && f.n >= s.nextPart && f.n < s.nextPart+advanceParts(pl):
-	case f.kind == fileSegment && f.n == s.nextMSN:
+	case f.kind == filePart && pl.lowLatency() && f.n >= s.nextPart && f.n < s.nextPart+advanceParts(pl):
+	case f.kind == fileSegment && f.ext == pl.ext && f.n == s.nextMSN:
 	default:
 		http.NotFound(w, r)
 		return

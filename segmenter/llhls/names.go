@@ -32,7 +32,8 @@ type mediaFile struct {
 	kind      fileKind
 	rendition string
 	// n is the media sequence number of a segment, the number of a part.
-	n int
+	n   int
+	ext string
 }
 
 func initName(prefix, rendition string) string {
@@ -66,10 +67,10 @@ func parseMediaFile(prefix, name string) (mediaFile, bool) {
 	if !ok || !isRenditionName(rendition) {
 		return mediaFile{}, false
 	}
-	f := mediaFile{rendition: rendition, kind: fileSegment}
+	f := mediaFile{rendition: rendition, kind: fileSegment, ext: ext}
 	switch {
 	case id == "init":
-		return mediaFile{rendition: rendition, kind: fileInit}, ext == ".mp4"
+		return mediaFile{rendition: rendition, kind: fileInit, ext: ext}, ext == ".mp4"
 	case strings.HasPrefix(id, "p"):
 		f.kind, id = filePart, id[1:]
 		if ext != ".mp4" {

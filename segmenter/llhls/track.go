@@ -43,6 +43,10 @@ type track struct {
 	partFull int64 // a part is complete from this length on
 	segMin   int64 // the least length of a segment cut here
 	origin   int64
+	// cutAt is the decode time of the IDR a leader announced as the start
+	// of its next segment; announced says there is one.
+	cutAt     int64
+	announced bool
 
 	pending    *ingest.Sample // waits for the next sample to know its duration
 	samples    []*fmp4.Sample // of the part being written
@@ -129,11 +133,34 @@ func (t *track) write(s ingest.Sample, now time.Time) error {
 		return fmt.Errorf("%w: %s decode time %d does not follow %d", errDropped, t.in.Codec, s.DTS, prev.DTS)
 	}
 	t.pending = &s
-	if prev == nil {
-		return nil
+	var err error
+	if prev != nil {
+		err = t.place(*prev, s.DTS-prev.DTS, now)
 	}
-	return t.place(*prev, s.DTS-prev.DTS, now)
+	t.announce(s)
+	return err
 }
+
+// announce tells the followers, as soon as s arrives rather than when it
+// is placed a frame later, that a leader's IDR will begin a segment: all
+// that decides it is known, and followers that keep up with the video
+// must not have gone past the boundary by then.
+func (t *track) announce(s ingest.Sample) {
+	if !t.leader || !h264.IsRandomAccess(s.Units) || (t.open && t.segDur < t.segMin) {
+		return
+	}
+	t.cutAt, t.announced = s.DTS, true
+	if t.cut != nil {
+		msn := t.pl.nextMSN
+		if t.open {
+			msn++
+		}
+		t.cut(boundary{at: duration(s.DTS, t.in.ClockRate), ntp: s.NTP, msn: msn})
+	}
+}
+
+// isAnnounced reports whether s is the IDR a leader announced.
+func (t *track) isAnnounced(s ingest.Sample) bool { return t.announced && s.DTS == t.cutAt }
 
 // place adds s, which lasts d ticks, cutting before or after it.
 func (t *track) place(s ingest.Sample, d int64, now time.Time) error {
@@ -177,7 +204,7 @@ func (t *track) place(s ingest.Sample, d int64, now time.Time) error {
 func (t *track) begins(s ingest.Sample, d int64, idr bool) bool {
 	switch {
 	case t.leader:
-		return idr
+		return idr && t.isAnnounced(s)
 	case !t.follows:
 		return true
 	case len(t.boundaries) == 0:
@@ -196,7 +223,7 @@ func (t *track) begins(s ingest.Sample, d int64, idr bool) bool {
 func (t *track) endsSegment(s ingest.Sample, d int64, idr bool) bool {
 	switch {
 	case t.leader:
-		return idr && t.segDur >= t.segMin
+		return idr && t.isAnnounced(s)
 	case !t.follows:
 		return t.segDur >= t.segMin
 	case len(t.boundaries) > 0 && t.reaches(s, d, t.boundaries[0].at):
@@ -225,9 +252,6 @@ func (t *track) startSegment(s ingest.Sample) {
 	at := duration(s.DTS, t.in.ClockRate)
 	if b := t.reached; b != nil {
 		t.segNTP, t.reached = b.ntp.Add(at-b.at), nil
-	}
-	if t.cut != nil {
-		t.cut(boundary{at: at, ntp: s.NTP, msn: t.pl.nextMSN})
 	}
 }
 

@@ -1,0 +1,283 @@
+package llhls
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"fmt"
+	"io"
+	"math"
+	"net/http"
+	"runtime"
+	"strconv"
+	"testing"
+	"time"
+)
+
+// nextPart is the blocking playlist request for the part after s.
+func nextPart(s *snapshot) string {
+	return fmt.Sprintf("video.m3u8?_HLS_msn=%d&_HLS_part=%d", s.nextMSN, s.parts)
+}
+
+func TestHandlerAnswersBlockingRequestFromCache(t *testing.T) {
+	l := newLive(t, &Muxer{}, nil)
+	l.until(func(s *snapshot) bool { return s.ready })
+	cases := []struct {
+		name, accept string
+		wantGzip     bool
+	}{
+		{"no Accept-Encoding", "", false},
+		{"gzip", "gzip", true},
+		{"a browser's", "gzip, deflate, br, zstd", true},
+		{"gzip refused", "gzip;q=0, identity", false},
+		{"anything", "*", true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			s := l.video.current.Load()
+			msn, part := s.nextMSN, s.parts
+			c := getAsync(context.Background(), l.m, nextPart(s), "Accept-Encoding", tc.accept)
+			waitWaiting(t, &l.m.server, 1)
+			if c.answered() {
+				t.Fatal("answered before the part existed")
+			}
+			l.until(func(s *snapshot) bool { return s.has(msn, part) })
+			res := c.wait(t)
+			cached := l.video.current.Load().full
+			plain := get(t, l.m, "video.m3u8")
+
+			if res.Code != http.StatusOK || res.Header().Get("Vary") != "Accept-Encoding" {
+				t.Fatalf("%d, Vary %q", res.Code, res.Header().Get("Vary"))
+			}
+			if plain.Header().Get("Vary") != "Accept-Encoding" {
+				t.Errorf("plain answer: Vary %q", plain.Header().Get("Vary"))
+			}
+			body := res.Body.Bytes()
+			if got := res.Header().Get("Content-Length"); got != strconv.Itoa(len(body)) {
+				t.Errorf("Content-Length %s for %d bytes", got, len(body))
+			}
+			if enc := res.Header().Get("Content-Encoding"); (enc == "gzip") != tc.wantGzip {
+				t.Fatalf("Content-Encoding %q", enc)
+			}
+			want := cached.plain
+			if tc.wantGzip {
+				want = cached.gzip
+				body = gunzip(t, body)
+			}
+			if !bytes.Equal(res.Body.Bytes(), want) || !bytes.Equal(body, plain.Body.Bytes()) {
+				t.Fatalf("not the cached rendering of the snapshot:\n%s\nplain:\n%s", body, plain.Body.Bytes())
+			}
+			m := mediaOf(t, body)
+			if next := m.MediaSequence + len(m.Segments); msn > next || (msn == next && len(m.Parts) <= part) {
+				t.Errorf("the answer does not list part %d of segment %d", part, msn)
+			}
+		})
+	}
+}
+
+func gunzip(t *testing.T, b []byte) []byte {
+	t.Helper()
+	r, err := gzip.NewReader(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := io.ReadAll(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func TestHandlerFreesAbandonedRequests(t *testing.T) {
+	const maxWaiting = 16
+	l := newLive(t, &Muxer{MaxWaiting: maxWaiting}, nil)
+	l.until(func(s *snapshot) bool { return s.ready && s.parts == 2 })
+	s := l.video.current.Load()
+	p := l.m.prefix
+	targets := []string{
+		nextPart(s),
+		fmt.Sprintf("video.m3u8?_HLS_msn=%d", s.nextMSN),
+		partName(p, "video", s.nextPart),
+		segmentName(p, "video", s.nextMSN, ".mp4"),
+	}
+	base := runtime.NumGoroutine()
+	calls := make([]*call, maxWaiting)
+	cancels := make([]context.CancelFunc, maxWaiting)
+	for i := range calls {
+		var ctx context.Context
+		ctx, cancels[i] = context.WithCancel(context.Background())
+		calls[i] = getAsync(ctx, l.m, targets[i%len(targets)])
+	}
+	waitWaiting(t, &l.m.server, maxWaiting)
+	if res := get(t, l.m, nextPart(s)); res.Code != http.StatusServiceUnavailable {
+		t.Errorf("request beyond MaxWaiting: %d, want 503", res.Code)
+	}
+	for _, cancel := range cancels {
+		cancel()
+	}
+	for i, c := range calls {
+		if res := c.wait(t); res.Body.Len() != 0 {
+			t.Errorf("request %d: answered %d %q to a client that left", i, res.Code, res.Body)
+		}
+	}
+	if n := len(l.m.waiting); n != 0 {
+		t.Errorf("%d MaxWaiting slots still held", n)
+	}
+	waitFor(t, "the handlers' goroutines to end", func() bool { return runtime.NumGoroutine() <= base })
+
+	// Every slot is free again: as many new requests wait, and get the part.
+	calls = calls[:0]
+	for range maxWaiting {
+		calls = append(calls, getAsync(context.Background(), l.m, nextPart(s)))
+	}
+	waitWaiting(t, &l.m.server, maxWaiting)
+	l.until(func(n *snapshot) bool { return n.has(s.nextMSN, s.parts) })
+	for i, c := range calls {
+		if res := c.wait(t); res.Code != http.StatusOK {
+			t.Errorf("request %d after the others left: %d", i, res.Code)
+		}
+	}
+}
+
+func TestHandlerCloseAnswersWaitingRequests(t *testing.T) {
+	l := newLive(t, &Muxer{}, nil)
+	l.until(func(s *snapshot) bool { return s.ready })
+	s := l.video.current.Load()
+	targets := []string{nextPart(s), partName(l.m.prefix, "video", s.nextPart), segmentName(l.m.prefix, "video", s.nextMSN, ".mp4")}
+	var calls []*call
+	for _, target := range targets {
+		calls = append(calls, getAsync(context.Background(), l.m, target))
+	}
+	waitWaiting(t, &l.m.server, len(targets))
+	l.m.Close()
+	l.m.Close() // twice does no harm
+	for i, c := range calls {
+		if res := c.wait(t); res.Code != http.StatusNotFound {
+			t.Errorf("%s: %d after Close, want 404", targets[i], res.Code)
+		}
+	}
+	if n := len(l.m.waiting); n != 0 {
+		t.Errorf("%d MaxWaiting slots still held", n)
+	}
+	if res := get(t, l.m, nextPart(s)); res.Code != http.StatusNotFound {
+		t.Errorf("blocking request after Close: %d, want 404", res.Code)
+	}
+}
+
+// TestHandlerTimesOutWith503 waits the real three target durations: there
+// is no hook to shorten them.
+func TestHandlerTimesOutWith503(t *testing.T) {
+	t.Parallel()
+	ready := newLive(t, &Muxer{SegmentDuration: 100 * time.Millisecond}, nil)
+	ready.until(func(s *snapshot) bool { return s.ready })
+	empty := newLive(t, &Muxer{}, nil)
+	cases := []struct {
+		name   string
+		h      handler
+		target string
+	}{
+		{"next part", ready.m, nextPart(ready.video.current.Load())},
+		{"preload hint", ready.m, partName(ready.m.prefix, "video", ready.video.current.Load().nextPart)},
+		{"playlist before the first segment", empty.m, "video.m3u8"},
+		{"multivariant before the first segment", empty.m, "index.m3u8"},
+	}
+	start := time.Now()
+	var calls []*call
+	for _, tc := range cases {
+		calls = append(calls, getAsync(context.Background(), tc.h, tc.target))
+	}
+	for i, c := range calls {
+		res := c.wait(t)
+		if res.Code != http.StatusServiceUnavailable {
+			t.Errorf("%s: %d, want 503", cases[i].name, res.Code)
+		}
+		// TARGETDURATION is 1 s for both muxers.
+		if d := time.Since(start); d < 3*time.Second {
+			t.Errorf("%s: answered after %v, before three target durations", cases[i].name, d)
+		}
+	}
+}
+
+// waits stands for "the request waits" in the tables below: it is served
+// with a context already cancelled, so that waiting answers nothing.
+const waits = 0
+
+func TestHandlerStatusCodes(t *testing.T) {
+	l := newLive(t, &Muxer{}, nil)
+	l.until(func(s *snapshot) bool { return s.nextMSN == 3 && s.parts == 4 })
+	s := l.video.current.Load()
+	n, p, next, pfx := s.nextMSN, s.parts, s.nextPart, l.m.prefix
+	m := mediaOf(t, get(t, l.m, "video.m3u8").Body.Bytes())
+	// The Advance Part Limit (RFC 8216bis 6.2.5.2): 3 s in part targets.
+	limit := int(math.Ceil(3 / m.PartInf.PartTarget.Seconds()))
+	if limit < 10 {
+		t.Fatalf("Advance Part Limit %d for PART-TARGET %v", limit, m.PartInf.PartTarget)
+	}
+	pl := func(query string, args ...any) string { return "video.m3u8?" + fmt.Sprintf(query, args...) }
+	cases := []struct {
+		name, target string
+		want         int
+	}{
+		{"multivariant", "index.m3u8", http.StatusOK},
+		{"playlist", "video.m3u8", http.StatusOK},
+		{"init", initName(pfx, "video"), http.StatusOK},
+		{"listed segment", segmentName(pfx, "video", n-1, ".mp4"), http.StatusOK},
+		{"listed part", partName(pfx, "video", next-1), http.StatusOK},
+		{"listed MSN", pl("_HLS_msn=%d", n-1), http.StatusOK},
+		{"listed part of the segment being written", pl("_HLS_msn=%d&_HLS_part=%d", n, p-1), http.StatusOK},
+
+		{"next part", pl("_HLS_msn=%d&_HLS_part=%d", n, p), waits},
+		{"segment being written", pl("_HLS_msn=%d", n), waits},
+		{"last part within the Advance Part Limit", pl("_HLS_msn=%d&_HLS_part=%d", n, p-1+limit), waits},
+		{"part of the next segment within the limit", pl("_HLS_msn=%d&_HLS_part=%d", n+1, limit-1), waits},
+		{"preload hint", partName(pfx, "video", next), waits},
+		{"last part name within the limit", partName(pfx, "video", next+limit-1), waits},
+		{"segment being written, by name", segmentName(pfx, "video", n, ".mp4"), waits},
+
+		{"part beyond the Advance Part Limit", pl("_HLS_msn=%d&_HLS_part=%d", n, p+limit), http.StatusBadRequest},
+		{"next segment's part beyond the limit", pl("_HLS_msn=%d&_HLS_part=%d", n+1, limit), http.StatusBadRequest},
+		{"two segments ahead", pl("_HLS_msn=%d", n+2), http.StatusBadRequest},
+		{"far ahead", pl("_HLS_msn=%d&_HLS_part=0", n+1000), http.StatusBadRequest},
+		{"part without MSN", pl("_HLS_part=0"), http.StatusBadRequest},
+		{"MSN not a number", pl("_HLS_msn=abc"), http.StatusBadRequest},
+		{"negative MSN", pl("_HLS_msn=-1"), http.StatusBadRequest},
+		{"MSN with a leading zero", pl("_HLS_msn=01"), http.StatusBadRequest},
+		{"fractional MSN", pl("_HLS_msn=1.5"), http.StatusBadRequest},
+		{"empty MSN", pl("_HLS_msn="), http.StatusBadRequest},
+		{"MSN above 2^31", pl("_HLS_msn=2147483648"), http.StatusBadRequest},
+		{"part not a number", pl("_HLS_msn=%d&_HLS_part=x", n), http.StatusBadRequest},
+		{"MSN twice", pl("_HLS_msn=1&_HLS_msn=1"), http.StatusBadRequest},
+
+		{"unknown playlist", "nothing.m3u8", http.StatusNotFound},
+		{"audio playlist without audio", "audio.m3u8", http.StatusNotFound},
+		{"no prefix", "video_0.mp4", http.StatusNotFound},
+		{"another muxer's prefix", "0000zzzz_video_0.mp4", http.StatusNotFound},
+		{"unknown rendition", segmentName(pfx, "audio", 0, ".mp4"), http.StatusNotFound},
+		{"segment after the next", segmentName(pfx, "video", n+1, ".mp4"), http.StatusNotFound},
+		{"part beyond the limit", partName(pfx, "video", next+limit), http.StatusNotFound},
+		{"init as MPEG-TS", pfx + "_video_init.ts", http.StatusNotFound},
+		{"next segment as MPEG-TS", segmentName(pfx, "video", n, ".ts"), http.StatusNotFound},
+		{"listed segment as MPEG-TS", segmentName(pfx, "video", n-1, ".ts"), http.StatusNotFound},
+	}
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			res := getCtx(cancelled, l.m, tc.target)
+			if len(l.m.waiting) != 0 {
+				t.Fatal("a MaxWaiting slot is still held")
+			}
+			if tc.want == waits {
+				if res.Body.Len() != 0 || len(res.Header()) != 0 {
+					t.Errorf("%s: answered %d %q, want it to wait", tc.target, res.Code, res.Body)
+				}
+				return
+			}
+			if res.Body.Len() == 0 {
+				t.Errorf("%s: waited, want %d", tc.target, tc.want)
+			} else if res.Code != tc.want {
+				t.Errorf("%s: %d %q, want %d", tc.target, res.Code, res.Body, tc.want)
+			}
+		})
+	}
+}
