@@ -117,7 +117,7 @@ func Default() Config {
 		Video:  Video{Width: 1280, Height: 720, FPS: 30, Bitrate: 2_500_000},
 		Audio:  Audio{Codec: "aac", Bitrate: 128_000, Language: "und"},
 		HLS: HLS{
-			PartDuration:    Duration(200 * time.Millisecond),
+			PartDuration:    Duration(100 * time.Millisecond),
 			SegmentDuration: Duration(time.Second),
 			SegmentCount:    7,
 			Legacy:          true,

@@ -103,7 +103,7 @@ func TestValidateNamesTheKey(t *testing.T) {
 		{"video.bitrate", func(c *Config) { c.Video.Bitrate = 1 }},
 		{"audio.codec", func(c *Config) { c.Audio.Codec = "mp3" }},
 		{"hls.part_duration", func(c *Config) { c.HLS.PartDuration = Duration(time.Millisecond) }},
-		{"hls.segment_duration", func(c *Config) { c.HLS.SegmentDuration = Duration(100 * time.Millisecond) }},
+		{"hls.segment_duration", func(c *Config) { c.HLS.SegmentDuration = Duration(60 * time.Millisecond) }},
 		{"hls.segment_count", func(c *Config) { c.HLS.SegmentCount = 1 }},
 		{"auth.token_ttl", func(c *Config) { c.Auth.TokenTTL = 0 }},
 		{"log.level", func(c *Config) { c.Log.Level = "loud" }},

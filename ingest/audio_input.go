@@ -9,6 +9,11 @@ type AudioInput interface {
 	// and reports false when the input cannot fill it yet (the pipeline
 	// sends silence instead).
 	Read(t time.Time, pcm []int16) bool
+	// Margin is how long after a frame's last sample was due the input
+	// has it for Read: a microphone delivers in periods of its own, a
+	// computed sound at once. The pipeline waits that long, so it is
+	// latency every viewer has.
+	Margin() time.Duration
 	Status() InputStatus
 	// Close releases the input; Read may still be called and return false.
 	Close()
@@ -26,6 +31,9 @@ func NewTestAudio() *TestAudio {
 }
 
 // Read synthesizes the sound captured from t on.
+// Margin is zero: the tone is computed for any time asked.
+func (a *TestAudio) Margin() time.Duration { return 0 }
+
 func (a *TestAudio) Read(t time.Time, pcm []int16) bool {
 	a.tone.fill(pcm, t)
 	return true

@@ -17,6 +17,11 @@ import (
 // busy) the oldest is dropped rather than adding delay.
 const micBacklog = 200 * time.Millisecond
 
+// micJitter is how long after a frame's last sample was due the pipeline
+// waits before taking it from a microphone, which delivers in periods of
+// its own: the frame must be complete when asked for.
+const micJitter = 40 * time.Millisecond
+
 // MicInput delivers a microphone's sound, 48 kHz stereo. A microphone that
 // fails or stops delivering is reopened every 2 s; meanwhile Status says
 // StateLost and the pipeline sends silence.
@@ -63,12 +68,15 @@ func (m *MicInput) store(pcm []int16) {
 }
 
 // Read takes the oldest buffered sound.
+// Margin is micJitter: the driver's periods come unevenly.
+func (m *MicInput) Margin() time.Duration { return micJitter }
+
 func (m *MicInput) Read(_ time.Time, pcm []int16) bool {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	need := len(pcm)
 	if !m.primed {
-		need += int(audioJitter.Seconds() * 48000 * 2)
+		need += int(micJitter.Seconds() * 48000 * 2)
 	}
 	if len(m.pending) < need {
 		m.primed = false

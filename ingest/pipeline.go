@@ -24,11 +24,6 @@ type audioEncoder interface {
 	Close()
 }
 
-// audioJitter is how long the audio loop waits after a frame's last sample
-// was due before taking it from the input: a microphone delivers in
-// periods of its own, so the frame must already be complete when asked for.
-const audioJitter = 40 * time.Millisecond
-
 // Pipeline encodes what its inputs deliver into one H.264 track and one
 // audio track, on a clock of its own: a picture every 1/FPS and an audio
 // frame every frame length, whatever the inputs do. Inputs can be swapped
@@ -246,15 +241,22 @@ func (p *Pipeline) runAudio(ctx context.Context, start time.Time, emit Emit) err
 		return start.Add(time.Duration(k * frameSamples * int64(time.Second) / rate))
 	}
 	for k := int64(0); ; k++ {
-		if skip := p.behind(at(k).Add(frameLen+audioJitter), frameLen); skip > 0 {
+		// A frame is taken once the input has it all: its last sample
+		// was due, and the input's margin has passed.
+		_, ain := p.inputs()
+		var margin time.Duration
+		if ain != nil {
+			margin = ain.Margin()
+		}
+		if skip := p.behind(at(k).Add(frameLen+margin), frameLen); skip > 0 {
 			p.Logger.Warn("audio fell behind, skipping frames", "frames", skip)
 			k += skip
 		}
 		t := at(k)
-		if err := sleepUntil(ctx, p.now, t.Add(frameLen+audioJitter)); err != nil {
+		if err := sleepUntil(ctx, p.now, t.Add(frameLen+margin)); err != nil {
 			return nil
 		}
-		_, ain := p.inputs()
+		_, ain = p.inputs()
 		if ain == nil || ain.Status().State != StateOK || !ain.Read(t, buf) {
 			clear(buf)
 		}

@@ -87,8 +87,9 @@ func (r *latencyResult) print(w io.Writer) {
 	fmt.Fprintf(w, "  hls.js hls.latency p50 %s; watch page llcast.latency (PROGRAM-DATE-TIME) p50 %s\n",
 		p50(r.hls), p50(r.page))
 	if wall := r.last.Now - r.first.Now; wall > 0 {
-		fmt.Fprintf(w, "  player clock ran at %.4f× real time; forward buffer p50 %s; %d stalls\n",
-			(r.last.Media-r.first.Media)/wall, p50(r.buffer), r.last.Stalls)
+		stalls := r.last.Stalls - r.first.Stalls
+		fmt.Fprintf(w, "  player clock ran at %.4f× real time; forward buffer p50 %s; %d stalls (%.1f a minute)\n",
+			(r.last.Media-r.first.Media)/wall, p50(r.buffer), stalls, float64(stalls)/(wall/60000))
 	}
 }
 

@@ -82,7 +82,7 @@ func main() {
 func run(ctx context.Context, args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("llcast-bench", flag.ContinueOnError)
 	bin := fs.String("bin", "bin/llcast", "the llcast `binary` to measure (make build)")
-	duration := fs.Duration("duration", 30*time.Second, "how long to sample latency")
+	duration := fs.Duration("duration", 2*time.Minute, "how long to sample latency (and count stalls)")
 	skipLatency := fs.Bool("skip-latency", false, "skip the latency phase and the source switches, which run in its page")
 	cpuDuration := fs.Duration("cpu-duration", 60*time.Second, "how long to measure CPU and memory with no viewers")
 	skipCPU := fs.Bool("skip-cpu", false, "skip the CPU and memory phase")

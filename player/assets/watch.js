@@ -16,12 +16,14 @@
   'use strict';
 
   const RETRY_MS = 2000; // offline retry interval
-  const TICK_MS = 500; // latency refresh interval
+  const TICK_MS = 250; // latency refresh and keep-up interval
   const STALL_MS = 15000; // no progress while playing for this long -> restart
   const MEDIA_RECOVERY_MS = 5000; // at most one recoverMediaError per this period
-  const CATCH_UP_S = 0.3; // jump forward when this far behind the target position
-  const KEEP_BUFFER_S = 0.8; // never jump closer than this to the end of the buffer
-  const CATCH_UP_MS = 5000; // at most one jump per this period
+  const JUMP_S = 1.0; // jump forward when this far behind hls.js's target latency
+  const RATE_S = 0.05; // play faster when this far behind it
+  const CATCH_UP_RATE = 1.1; // how much faster: 10 % is not heard
+  const MIN_BUFFER_S = 0.15; // play faster only with this much buffered ahead
+  const JUMP_MS = 5000; // at most one jump per this period
   const LINK_TIMEOUT_MS = 15000; // give up on POST /api/links after this long
 
   const video = document.getElementById('video');
@@ -46,7 +48,7 @@
   let lastMediaRecovery = 0;
   let lastTime = -1;
   let lastProgressAt = Date.now();
-  let lastCatchUp = 0;
+  let lastJump = 0;
 
   // ---------- status ----------
 
@@ -129,13 +131,17 @@
 
   function startHls() {
     destroyHls();
-    // Latency is decided by the server's PART-HOLD-BACK: no liveSync*/liveMaxLatency* overrides.
+    // The target latency is the server's PART-HOLD-BACK: no liveSync*
+    // overrides. Each stall adds liveSyncOnStallIncrease to it (up to a
+    // target duration); hls.js's 1 s would double the latency for one
+    // stall, a part's worth is what a stall says was missing. Its own
+    // playback-rate catch-up needs a second of buffer, which a
+    // low-latency stream never has: keepUp steers instead.
     const hls = new Hls({
       lowLatencyMode: true,
       backBufferLength: 30, // bounded memory on long sessions
-      // After a stall, play up to 10% faster until back at the server's
-      // PART-HOLD-BACK, instead of staying late for the rest of the session.
-      maxLiveSyncPlaybackRate: 1.1,
+      liveSyncOnStallIncrease: 0.1,
+      maxLiveSyncPlaybackRate: 1,
     });
     llcast.hls = hls;
     hls.on(Hls.Events.ERROR, (event, data) => onHlsError(hls, data));
@@ -212,33 +218,39 @@
     return null;
   }
 
-  // hls.js starts playback at a keyframe, which with 1 s GOPs can be most of
-  // a second behind the target the server's PART-HOLD-BACK sets, and only
-  // speeds up with more than a second buffered. When the target position is
-  // already buffered, jump there — but keep KEEP_BUFFER_S ahead of the
-  // playhead, because parts arrive in bursts and a thinner buffer stalls.
-  // After a stall hls.js moves its target back, and so does this.
-  function catchUp(now) {
+  // Keeping up with the live edge. hls.js starts at a keyframe, which with
+  // 1 s GOPs can be most of a second behind its target latency, and after
+  // a stall it stays behind. So the page steers: more than JUMP_S behind,
+  // with the target position buffered, it jumps there; more than RATE_S
+  // behind, with at least MIN_BUFFER_S buffered ahead, it plays
+  // CATCH_UP_RATE× fast; otherwise at normal speed.
+  function keepUp(now) {
     const hls = llcast.hls;
-    if (llcast.mode !== 'hls' || !hls || video.paused || llcast.state !== 'live' ||
-        now - lastCatchUp < CATCH_UP_MS || video.buffered.length === 0) {
+    if (llcast.mode !== 'hls' || !hls || video.paused || llcast.state !== 'live' || video.buffered.length === 0) {
       return;
     }
+    const target = hls.targetLatency;
+    if (target === null || !isFinite(target)) {
+      return;
+    }
+    const behind = hls.latency - target;
     const end = video.buffered.end(video.buffered.length - 1);
     const sync = hls.liveSyncPosition;
-    if (sync === null || !isFinite(sync)) {
+    if (behind > JUMP_S && now - lastJump > JUMP_MS && sync !== null && isFinite(sync) &&
+        sync > video.currentTime && sync < end - MIN_BUFFER_S &&
+        sync >= video.buffered.start(video.buffered.length - 1)) {
+      lastJump = now;
+      video.currentTime = sync;
       return;
     }
-    const target = Math.min(sync, end - KEEP_BUFFER_S);
-    if (!(target - video.currentTime > CATCH_UP_S) || target < video.buffered.start(video.buffered.length - 1)) {
-      return;
+    const rate = behind > RATE_S && end - video.currentTime > MIN_BUFFER_S ? CATCH_UP_RATE : 1;
+    if (video.playbackRate !== rate) {
+      video.playbackRate = rate;
     }
-    lastCatchUp = now;
-    video.currentTime = target;
   }
 
   function tick() {
-    catchUp(Date.now());
+    keepUp(Date.now());
     const ms = measureLatency();
     if (ms === null || !isFinite(ms)) {
       llcast.latency = null;
