@@ -25,17 +25,13 @@ type Stream struct {
 	Name string
 	// Tracks of the source, as reported by it after Start. Required.
 	Tracks []*ingest.Track
-	// PartDuration is about how long a part lasts. It defaults to 100ms.
-	PartDuration time.Duration
-	// SegmentDuration is the least a segment lasts. It defaults to 1s.
-	SegmentDuration time.Duration
-	// SegmentCount is the number of segments listed. It defaults to 7.
-	SegmentCount int
+	// PartDuration, SegmentDuration, SegmentCount and MaxWaiting (per
+	// rendition) configure the muxers; zero takes llhls.Muxer's defaults
+	// (100ms, 1s, 7, 1024).
+	PartDuration, SegmentDuration time.Duration
+	SegmentCount, MaxWaiting      int
 	// QueueSize is how many samples may wait for the muxer. It defaults to 512.
 	QueueSize int
-	// MaxWaiting caps the requests waiting for a part at once, per
-	// rendition. It defaults to 1024.
-	MaxWaiting int
 	// Legacy adds a non-low-latency MPEG-TS rendition at legacy/index.m3u8
 	// for old TVs and set-top boxes. It defaults to false.
 	Legacy bool
@@ -65,20 +61,8 @@ type Stream struct {
 
 // Start fills in defaults, validates and starts the muxers and their writer.
 func (s *Stream) Start() error {
-	if s.PartDuration == 0 {
-		s.PartDuration = 100 * time.Millisecond
-	}
-	if s.SegmentDuration == 0 {
-		s.SegmentDuration = time.Second
-	}
-	if s.SegmentCount == 0 {
-		s.SegmentCount = 7
-	}
 	if s.QueueSize == 0 {
 		s.QueueSize = 512
-	}
-	if s.MaxWaiting == 0 {
-		s.MaxWaiting = 1024
 	}
 	if s.LegacySegmentDuration == 0 {
 		s.LegacySegmentDuration = 2 * time.Second
@@ -101,6 +85,12 @@ func (s *Stream) Start() error {
 	}
 	if err := s.muxer.Start(); err != nil {
 		return fmt.Errorf("stream %q: %w", s.Name, err)
+	}
+	if s.Legacy && s.LegacySegmentDuration < s.muxer.SegmentDuration {
+		// The encoder puts an IDR every SegmentDuration; legacy segments
+		// can only begin at one.
+		return fmt.Errorf("stream %q: LegacySegmentDuration %v is shorter than SegmentDuration %v",
+			s.Name, s.LegacySegmentDuration, s.muxer.SegmentDuration)
 	}
 	if s.Legacy {
 		s.legacy = &llhls.LegacyMuxer{
@@ -133,16 +123,11 @@ func (s *Stream) validate() error {
 		return errors.New("stream Name is empty")
 	case len(s.Tracks) == 0:
 		return fmt.Errorf("stream %q has no Tracks", s.Name)
-	case s.QueueSize < 1 || s.MaxWaiting < 1:
-		return fmt.Errorf("stream %q: QueueSize and MaxWaiting must be positive", s.Name)
+	case s.QueueSize < 1:
+		return fmt.Errorf("stream %q: QueueSize must be positive", s.Name)
 	case !isLanguageTag(s.AudioLanguage):
 		return fmt.Errorf("stream %q: AudioLanguage %q is not a BCP 47 language tag such as \"en\" or \"pt-BR\"",
 			s.Name, s.AudioLanguage)
-	case s.Legacy && s.LegacySegmentDuration < s.SegmentDuration:
-		// The encoder puts an IDR every SegmentDuration; legacy segments
-		// can only begin at one.
-		return fmt.Errorf("stream %q: LegacySegmentDuration %v is shorter than SegmentDuration %v",
-			s.Name, s.LegacySegmentDuration, s.SegmentDuration)
 	}
 	return nil
 }

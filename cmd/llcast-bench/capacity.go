@@ -63,15 +63,11 @@ func (o *capacityOptions) run(ctx context.Context, out io.Writer, bin string) (e
 	if err != nil {
 		return fmt.Errorf("taskset is missing (Debian: sudo apt-get install util-linux), or pass -skip-capacity: %w", err)
 	}
-	srv, err := startServer(ctx, bin, taskset, "-c", strconv.Itoa(serverCPU))
+	srv, session, err := startLoggedIn(ctx, bin, taskset, "-c", strconv.Itoa(serverCPU))
 	if err != nil {
 		return err
 	}
 	defer srv.stop()
-	session, err := loginSession(ctx, srv.URL, srv.password)
-	if err != nil {
-		return err
-	}
 	restore, err := pinProcess(loadCPU)
 	if err != nil {
 		return err

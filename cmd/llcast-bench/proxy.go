@@ -73,15 +73,11 @@ func (o *proxyOptions) run(ctx context.Context, out io.Writer, chromium, bin str
 	if err != nil {
 		return fmt.Errorf("%w (or pass -skip-proxy)", err)
 	}
-	srv, err := startServer(ctx, bin)
+	srv, session, err := startLoggedIn(ctx, bin)
 	if err != nil {
 		return err
 	}
 	defer srv.stop()
-	session, err := loginSession(ctx, srv.URL, srv.password)
-	if err != nil {
-		return err
-	}
 
 	var loads []*loadResult
 	lats := map[string]*latencyResult{}
@@ -143,6 +139,21 @@ func (o *proxyOptions) latency(ctx context.Context, chromium string, srv *server
 }
 
 // loginSession logs in as the bench user and returns the session cookie.
+// startLoggedIn starts a server (see startServer) and logs in to it: the
+// session cookie's value. The caller stops the server.
+func startLoggedIn(ctx context.Context, bin string, wrap ...string) (*server, string, error) {
+	srv, err := startServer(ctx, bin, wrap...)
+	if err != nil {
+		return nil, "", err
+	}
+	session, err := loginSession(ctx, srv.URL, srv.password)
+	if err != nil {
+		srv.stop()
+		return nil, "", err
+	}
+	return srv, session, nil
+}
+
 func loginSession(ctx context.Context, base, password string) (string, error) {
 	c := &http.Client{Timeout: 10 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error {
 		return http.ErrUseLastResponse
