@@ -9,9 +9,10 @@
 //     frame nearest the video's boundary, parts hold whole frames; no
 //     track waits for another. Parts and segments are written once, with
 //     mediacommon's fmp4 and mpegts packages, and never change.
-//   - After each new part the writer renders every media playlist with
-//     gohlslib's playlist package (full and delta update, plain and
-//     gzipped) and publishes the result as an immutable snapshot.
+//   - After each new part the writer publishes every media playlist as an
+//     immutable snapshot (snapshot.go). Its text (full and delta update,
+//     plain and gzipped, with gohlslib's playlist package) is rendered
+//     once, by the first request that wants it, for all that follow.
 //     Requests read the current snapshot without a lock; a blocking
 //     request waits for the snapshot's changed channel, its context, its
 //     deadline or Close. Serving is a lookup and a write.

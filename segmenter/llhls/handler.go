@@ -15,7 +15,8 @@ import (
 type server struct {
 	prefix string
 	byName map[string]*mediaPlaylist // by rendition
-	lead   *mediaPlaylist            // the first, which index.m3u8 waits on
+	z      gzipPool
+	lead   *mediaPlaylist // the first, which index.m3u8 waits on
 
 	multivariant atomic.Pointer[rendered] // nil until every playlist is ready
 	maxWait      atomic.Int64             // 3 target durations, in ns
@@ -95,11 +96,7 @@ func (m *server) servePlaylist(w http.ResponseWriter, r *http.Request, pl *media
 	if !ok {
 		return
 	}
-	if q.skip && s.delta != nil {
-		s.delta.write(w, r, q.token)
-		return
-	}
-	s.full.write(w, r, q.token)
+	s.playlist(q.skip).write(w, r, q.token)
 }
 
 func (m *server) serveFile(w http.ResponseWriter, r *http.Request, pl *mediaPlaylist, name string, f mediaFile) {

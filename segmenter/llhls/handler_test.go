@@ -43,7 +43,7 @@ func TestHandlerAnswersBlockingRequestFromCache(t *testing.T) {
 			}
 			l.until(func(s *snapshot) bool { return s.has(msn, part) })
 			res := c.wait(t)
-			cached := l.video.current.Load().full
+			cached := l.video.current.Load().playlist(false)
 			plain := get(t, l.m, "video.m3u8")
 
 			if res.Code != http.StatusOK || res.Header().Get("Vary") != "Accept-Encoding" {

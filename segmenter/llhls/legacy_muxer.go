@@ -48,7 +48,6 @@ type LegacyMuxer struct {
 	start   int64 // decode time of the segment's first sample, 90 kHz
 	startAt time.Time
 	target  int
-	z       gzipper
 }
 
 // Carries reports whether MPEG-TS can carry t.

@@ -31,6 +31,9 @@ type mediaPlaylist struct {
 	nextPart int     // the number of the next part (see partName)
 
 	current atomic.Pointer[snapshot]
+	// served is one past the newest segment a playlist served has listed:
+	// a segment below it may be known to a client. Requests raise it.
+	served atomic.Int64
 }
 
 // goneSegment is a segment that left the playlist but is still served:
@@ -78,14 +81,20 @@ func (pl *mediaPlaylist) endSegment(start time.Time, duration time.Duration, now
 	for n < len(pl.gone) && now.After(pl.gone[n].until) {
 		n++
 	}
-	pl.gone = append(pl.gone[:0], pl.gone[n:]...)
+	copy(pl.gone, pl.gone[n:])
+	clear(pl.gone[len(pl.gone)-n:])
+	pl.gone = pl.gone[:len(pl.gone)-n]
 	if extra := len(pl.segments) - pl.count; extra > 0 {
 		var listed time.Duration
 		for _, s := range pl.segments {
 			listed += s.duration
 		}
+		served := pl.served.Load()
 		for _, s := range pl.segments[:extra] {
-			pl.gone = append(pl.gone, goneSegment{seg: s, until: now.Add(s.duration + listed)})
+			// No client can know of a segment no playlist served listed.
+			if int64(s.msn) < served {
+				pl.gone = append(pl.gone, goneSegment{seg: s, until: now.Add(s.duration + listed)})
+			}
 		}
 		pl.segments = append([]*segment(nil), pl.segments[extra:]...)
 	}

@@ -49,3 +49,26 @@ func TestMediaPlaylistKeepsSegmentsThatLeft(t *testing.T) {
 		t.Errorf("served %d times after leaving, 404 %d times", served, gone)
 	}
 }
+
+// TestMediaPlaylistForgetsUnservedSegments: a segment that no playlist
+// served ever listed cannot be known to a client, so it goes as it leaves
+// the playlist: a stream nobody watches keeps only what it lists.
+func TestMediaPlaylistForgetsUnservedSegments(t *testing.T) {
+	var now time.Time
+	l := newLive(t, &Muxer{}, &now) // 1 s segments, 7 listed
+	l.until(func(s *snapshot) bool { return s.nextMSN > 8 })
+	if n := len(l.video.gone); n != 0 {
+		t.Fatalf("%d segments kept after leaving an unwatched playlist, want 0", n)
+	}
+	first := segmentName(l.m.prefix, "video", 0, ".mp4")
+	if code := get(t, l.m, first).Code; code != http.StatusNotFound {
+		t.Fatalf("a segment that left an unwatched playlist: %d, want 404", code)
+	}
+	// Once a playlist was served, what it listed stays when it leaves.
+	_ = get(t, l.m, "video.m3u8")
+	listed := mediaOf(t, get(t, l.m, "video.m3u8").Body.Bytes()).MediaSequence
+	l.until(func(s *snapshot) bool { return s.nextMSN > listed+8 })
+	if code := get(t, l.m, segmentName(l.m.prefix, "video", listed, ".mp4")).Code; code != http.StatusOK {
+		t.Fatalf("segment %d, listed in a playlist served, after it left: %d, want 200", listed, code)
+	}
+}

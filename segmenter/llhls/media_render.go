@@ -23,16 +23,17 @@ const (
 
 // render writes the media playlist with uriEnd after every URI (see
 // rendered); with skip the delta update, or nil when no segment is old
-// enough to skip. target is EXT-X-TARGETDURATION, in seconds.
-func (pl *mediaPlaylist) render(target int, reports []report, skip bool) []byte {
-	td := time.Duration(target) * time.Second
+// enough to skip. s is ready.
+func (s *snapshot) render(skip bool) []byte {
+	pl := s.pl
+	td := time.Duration(s.target) * time.Second
 	m := &playlist.Media{
 		Version:             3,
 		IndependentSegments: true,
-		TargetDuration:      target,
-		MediaSequence:       pl.segments[0].msn,
+		TargetDuration:      s.target,
+		MediaSequence:       s.segments[0].msn,
 	}
-	if pl.init != nil {
+	if s.init {
 		m.Version = 6
 		m.Map = &playlist.MediaMap{URI: initName(pl.prefix, pl.rendition) + uriEnd}
 	}
@@ -45,9 +46,9 @@ func (pl *mediaPlaylist) render(target int, reports []report, skip bool) []byte 
 		m.PartInf = &playlist.MediaPartInf{PartTarget: pl.partTarget}
 	}
 
-	segs := pl.segments
+	segs := s.segments
 	if skip {
-		n := pl.skippable(skipTargets * td)
+		n := skippable(segs, skipTargets*td)
 		if n == 0 {
 			return nil
 		}
@@ -58,7 +59,7 @@ func (pl *mediaPlaylist) render(target int, reports []report, skip bool) []byte 
 	// The parts of the segments that end within partTargets target
 	// durations of the live edge stay listed.
 	edge := time.Duration(0)
-	for _, p := range pl.parts {
+	for _, p := range s.partList {
 		edge += p.duration
 	}
 	withParts := len(segs)
@@ -75,9 +76,9 @@ func (pl *mediaPlaylist) render(target int, reports []report, skip bool) []byte 
 		m.Segments = append(m.Segments, ms)
 	}
 	if pl.lowLatency() {
-		m.Parts = mediaParts(pl.parts)
-		m.PreloadHint = &playlist.MediaPreloadHint{URI: pl.nextPartName() + uriEnd}
-		for _, r := range reports {
+		m.Parts = mediaParts(s.partList)
+		m.PreloadHint = &playlist.MediaPreloadHint{URI: partName(pl.prefix, pl.rendition, s.nextPart) + uriEnd}
+		for _, r := range s.reports {
 			last := r.part
 			m.RenditionReport = append(m.RenditionReport,
 				&playlist.MediaRenditionReport{URI: r.uri + uriEnd, LastMSN: r.msn, LastPart: &last})
@@ -98,14 +99,14 @@ func mediaParts(parts []*part) []*playlist.MediaPart {
 // skippable counts the leading segments a delta update may leave out:
 // those that start at least until before the end of the last segment
 // (RFC 8216bis 6.2.5.1).
-func (pl *mediaPlaylist) skippable(until time.Duration) int {
+func skippable(segs []*segment, until time.Duration) int {
 	var total time.Duration
-	for _, s := range pl.segments {
+	for _, s := range segs {
 		total += s.duration
 	}
 	n := 0
 	var start time.Duration
-	for _, s := range pl.segments {
+	for _, s := range segs {
 		if total-start < until {
 			break
 		}

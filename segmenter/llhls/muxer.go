@@ -43,7 +43,6 @@ type Muxer struct {
 	audio     []*track
 	playlists []*mediaPlaylist // the video's first
 	target    int              // EXT-X-TARGETDURATION in seconds; the writer's
-	z         gzipper
 }
 
 // Start fills in defaults, checks the tracks and prepares the playlists.

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // uriEnd marks the end of every URI in a playlist as rendered: a stream
@@ -22,27 +23,30 @@ type rendered struct {
 	gzip   []byte
 }
 
-// gzipper compresses rendered playlists; only the writer goroutine uses it.
-type gzipper struct {
-	w   *gzip.Writer
-	buf bytes.Buffer
+// gzipPool compresses rendered playlists for whoever renders one: the
+// writer goroutine (the multivariant playlist) or the first request for a
+// snapshot. A gzip writer is large to make, so they are pooled.
+type gzipPool struct {
+	pool sync.Pool // of *gzip.Writer
 }
 
 // rendered splits text at the uriEnd marks and compresses it.
-func (z *gzipper) rendered(text []byte) *rendered {
+func (z *gzipPool) rendered(text []byte) *rendered {
 	r := &rendered{chunks: bytes.Split(text, []byte(uriEnd))}
 	r.plain = bytes.Join(r.chunks, nil)
-	z.buf.Reset()
-	if z.w == nil {
+	var buf bytes.Buffer
+	w, _ := z.pool.Get().(*gzip.Writer)
+	if w == nil {
 		// BestSpeed: a playlist is small and made again in a moment.
-		z.w, _ = gzip.NewWriterLevel(&z.buf, gzip.BestSpeed)
+		w, _ = gzip.NewWriterLevel(&buf, gzip.BestSpeed)
 	} else {
-		z.w.Reset(&z.buf)
+		w.Reset(&buf)
 	}
-	_, _ = z.w.Write(r.plain)
-	if z.w.Close() == nil {
-		r.gzip = bytes.Clone(z.buf.Bytes())
+	_, _ = w.Write(r.plain)
+	if w.Close() == nil {
+		r.gzip = buf.Bytes()
 	}
+	z.pool.Put(w)
 	return r
 }
 
