@@ -61,7 +61,7 @@ func TestHandlerAnswersBlockingRequestFromCache(t *testing.T) {
 			}
 			want := cached.plain
 			if tc.wantGzip {
-				want = cached.gzip
+				want = cached.gzipped()
 				body = gunzip(t, body)
 			}
 			if !bytes.Equal(res.Body.Bytes(), want) || !bytes.Equal(body, plain.Body.Bytes()) {

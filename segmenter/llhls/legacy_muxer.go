@@ -154,8 +154,13 @@ func (l *LegacyMuxer) WriteSample(s ingest.Sample) error {
 // endSegment publishes what was written before end as a segment.
 func (l *LegacyMuxer) endSegment(end int64) {
 	d := duration(end-l.start, 90000)
-	l.pl.endSegment(l.startAt, d, l.Now(), bytes.Clone(l.out.Bytes()))
-	l.out.Reset()
+	// The segment takes the buffer's bytes, and the next segment gets a
+	// new buffer the size of this one and a tenth: no copy, and no
+	// buffer of a segment's size kept for nothing in between.
+	data := l.out.Bytes()
+	l.out = bytes.Buffer{}
+	l.out.Grow(len(data) + len(data)/10)
+	l.pl.endSegment(l.startAt, d, l.Now(), data)
 	if r := roundSeconds(d); r > l.target {
 		l.target = r
 		l.setTarget(r)

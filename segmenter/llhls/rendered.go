@@ -15,39 +15,48 @@ const uriEnd = "\x00"
 
 // rendered is a playlist rendered once and served to every request until
 // the next change: without a token as it is (gzipped for the clients
-// that accept it, Apple HLS authoring 10.1), with a token by writing the
-// chunks between the URIs and the token after each.
+// that accept it, Apple HLS authoring 10.1, compressed for the first of
+// them), with a token by writing the chunks between the URIs and the
+// token after each.
 type rendered struct {
 	chunks [][]byte // the text, split at the end of each URI
 	plain  []byte
-	gzip   []byte
+	z      *gzipPool
+	once   sync.Once
+	gzip   []byte // nil until asked for, or if it failed
 }
 
-// gzipPool compresses rendered playlists for whoever renders one: the
-// writer goroutine (the multivariant playlist) or the first request for a
-// snapshot. A gzip writer is large to make, so they are pooled.
+// gzipPool compresses rendered playlists for whoever asks first. A gzip
+// writer is large to make, so they are pooled.
 type gzipPool struct {
 	pool sync.Pool // of *gzip.Writer
 }
 
-// rendered splits text at the uriEnd marks and compresses it.
+// rendered splits text at the uriEnd marks.
 func (z *gzipPool) rendered(text []byte) *rendered {
-	r := &rendered{chunks: bytes.Split(text, []byte(uriEnd))}
+	r := &rendered{chunks: bytes.Split(text, []byte(uriEnd)), z: z}
 	r.plain = bytes.Join(r.chunks, nil)
-	var buf bytes.Buffer
-	w, _ := z.pool.Get().(*gzip.Writer)
-	if w == nil {
-		// BestSpeed: a playlist is small and made again in a moment.
-		w, _ = gzip.NewWriterLevel(&buf, gzip.BestSpeed)
-	} else {
-		w.Reset(&buf)
-	}
-	_, _ = w.Write(r.plain)
-	if w.Close() == nil {
-		r.gzip = buf.Bytes()
-	}
-	z.pool.Put(w)
 	return r
+}
+
+// gzipped returns the compressed playlist, made on the first call.
+func (p *rendered) gzipped() []byte {
+	p.once.Do(func() {
+		var buf bytes.Buffer
+		w, _ := p.z.pool.Get().(*gzip.Writer)
+		if w == nil {
+			// BestSpeed: a playlist is small and made again in a moment.
+			w, _ = gzip.NewWriterLevel(&buf, gzip.BestSpeed)
+		} else {
+			w.Reset(&buf)
+		}
+		_, _ = w.Write(p.plain)
+		if w.Close() == nil {
+			p.gzip = buf.Bytes()
+		}
+		p.z.pool.Put(w)
+	})
+	return p.gzip
 }
 
 // write sends the playlist as the answer to r. Every playlist answer
@@ -70,9 +79,11 @@ func (p *rendered) write(w http.ResponseWriter, r *http.Request, token string) {
 		return
 	}
 	body := p.plain
-	if p.gzip != nil && acceptsGzip(r.Header) {
-		h.Set("Content-Encoding", "gzip")
-		body = p.gzip
+	if acceptsGzip(r.Header) {
+		if gz := p.gzipped(); gz != nil {
+			h.Set("Content-Encoding", "gzip")
+			body = gz
+		}
 	}
 	h.Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(http.StatusOK)
