@@ -42,5 +42,5 @@ func (e *Encoding) newVideoEncoder(w, h int) (*H264Encoder, *Track, error) {
 	if err := enc.Start(); err != nil {
 		return nil, nil, err
 	}
-	return enc, &Track{Codec: CodecH264, ClockRate: 90000, Width: w, Height: h, FPS: e.FPS}, nil
+	return enc, &Track{Codec: CodecH264, ClockRate: 90000, Width: w, Height: h, FPS: e.FPS, ConstantRate: true}, nil
 }

@@ -36,6 +36,10 @@ type Track struct {
 
 	// Video only.
 	Width, Height, FPS int
+	// ConstantRate says that a video sample comes exactly every 1/FPS,
+	// as llcast's own pipeline sends them: a muxer then knows a picture's
+	// duration when it arrives and need not wait for the next.
+	ConstantRate bool
 
 	// Audio only.
 	SampleRate, Channels int

@@ -38,7 +38,7 @@ type track struct {
 	cut func(boundary)
 
 	frame    int64 // a sample's nominal duration, in clock ticks
-	fixed    bool  // every sample lasts frame (AAC): no need to wait for the next
+	fixed    bool  // every sample lasts frame (AAC, ConstantRate video): no need to wait for the next
 	partMax  int64 // PART-TARGET, in ticks: no part is longer
 	partFull int64 // a part is complete from this length on
 	segMin   int64 // the least length of a segment cut here
@@ -53,6 +53,7 @@ type track struct {
 	partStart  int64          // decode time of its first sample
 	partDur    int64
 	partIndep  bool
+	end        int64 // decode time at which the last sample placed ends
 	open       bool  // a segment is being written
 	segDur     int64 // of the segment being written, its samples added up
 	segNTP     time.Time
@@ -86,6 +87,7 @@ func newTrack(in *ingest.Track, id int, pl *mediaPlaylist, partDuration, segment
 			fps = 30
 		}
 		t.frame = rate / fps
+		t.fixed = in.ConstantRate && in.FPS > 0
 	case ingest.CodecAAC:
 		t.frame, t.fixed = mpeg4audio.SamplesPerAccessUnit, true
 		if in.AACConfig.FrameLengthFlag {
@@ -126,6 +128,7 @@ func (t *track) write(s ingest.Sample, now time.Time) error {
 		return fmt.Errorf("%w: %s sample more than %d s before the stream's start", errDropped, t.in.Codec, originSeconds)
 	}
 	if t.fixed {
+		t.announce(s)
 		return t.place(s, t.frame, now)
 	}
 	prev := t.pending
@@ -189,11 +192,15 @@ func (t *track) place(s ingest.Sample, d int64, now time.Time) error {
 		}
 	}
 	if len(t.samples) == 0 {
-		t.partStart, t.partDur, t.partIndep = dts, 0, idr || !t.in.IsVideo()
+		// A part begins at its first sample's decode time, or where the
+		// last one ended should that be later: samples of fixed length
+		// whose timestamps jitter must not overlap.
+		t.partStart, t.partDur, t.partIndep = max(dts, t.end), 0, idr || !t.in.IsVideo()
 	}
 	t.samples = append(t.samples, fs)
 	t.partDur += d
 	t.segDur += d
+	t.end = t.partStart + t.partDur
 	if t.partDur >= t.partFull {
 		return t.endPart()
 	}

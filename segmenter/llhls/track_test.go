@@ -265,3 +265,32 @@ func (w *watcher) fetch(uri string) []byte {
 	}
 	return res.Body.Bytes()
 }
+
+// TestTrackConstantRateClosesPartsAtOnce: a picture of a ConstantRate
+// track lasts 1/FPS from when it arrives, so the part it completes is
+// published with it; otherwise the part waits for the next picture, whose
+// decode time gives the last one's duration.
+func TestTrackConstantRateClosesPartsAtOnce(t *testing.T) {
+	for _, constant := range []bool{false, true} {
+		v := videoTrack()
+		v.ConstantRate = constant
+		m := startMuxer(t, &Muxer{Tracks: []*ingest.Track{v}})
+		pl := m.byName["video"]
+		fs := frames([]int{30}, false)
+		// Three frames make a 100 ms part.
+		for _, f := range fs[:3] {
+			if err := m.WriteSample(f.sample(v)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if got, want := pl.nextPart, map[bool]int{false: 0, true: 1}[constant]; got != want {
+			t.Fatalf("ConstantRate %v: %d parts after three frames, want %d", constant, got, want)
+		}
+		if err := m.WriteSample(fs[3].sample(v)); err != nil {
+			t.Fatal(err)
+		}
+		if pl.nextPart != 1 || pl.parts[0].duration != 100*time.Millisecond {
+			t.Fatalf("ConstantRate %v: after four frames %d parts, the first %v long", constant, pl.nextPart, pl.parts[0].duration)
+		}
+	}
+}

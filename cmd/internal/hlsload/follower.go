@@ -173,7 +173,7 @@ func (f *Follower) mediaPlaylist(ctx context.Context, u *url.URL) (*playlist.Med
 }
 
 func (f *Follower) playlist(ctx context.Context, u *url.URL) (playlist.Playlist, error) {
-	body, err := f.get(ctx, u)
+	body, err := f.get(ctx, u, true)
 	if err != nil {
 		return nil, err
 	}
@@ -190,11 +190,15 @@ func (f *Follower) fetch(ctx context.Context, base *url.URL, uri string) (time.T
 	if err != nil {
 		return time.Time{}, err
 	}
-	_, err = f.get(ctx, u)
+	_, err = f.get(ctx, u, false)
 	return time.Now(), err
 }
 
-func (f *Follower) get(ctx context.Context, u *url.URL) ([]byte, error) {
+// get reads u whole. With keep it returns the body; without, it only
+// reads it to the end (a part: what counts is when its last byte came),
+// through io.Discard's pooled buffers: a load of hundreds of followers on
+// one core must not spend it allocating bodies it throws away.
+func (f *Follower) get(ctx context.Context, u *url.URL, keep bool) ([]byte, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		return nil, err
@@ -213,7 +217,12 @@ func (f *Follower) get(ctx context.Context, u *url.URL) ([]byte, error) {
 		return nil, err
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
+	var body []byte
+	if keep {
+		body, err = io.ReadAll(resp.Body)
+	} else {
+		_, err = io.Copy(io.Discard, resp.Body)
+	}
 	status := 0
 	if err == nil && resp.StatusCode != http.StatusOK {
 		status = resp.StatusCode
