@@ -102,7 +102,8 @@ func (o *capacityOptions) run(ctx context.Context, out io.Writer, bin string) (e
 func (o *capacityOptions) printHeader(w io.Writer, serverCPU, loadCPU int) {
 	fmt.Fprintf(w, "\ncapacity: llcast alone on CPU %d, its viewers (this process) alone on CPU %d; each count joins during a %v warm-up, left out, then is measured for %v\n",
 		serverCPU, loadCPU, *o.warmup, *o.duration)
-	fmt.Fprintln(w, "  delay: a part in a viewer's hands minus the end of its media (PROGRAM-DATE-TIME); req/s: playlists, parts and segments answered")
+	fmt.Fprintln(w, "  each viewer follows video and audio with blocking reloads and fetches every part, as hls.js does at the live edge")
+	fmt.Fprintln(w, "  delay: a part in a viewer's hands minus the end of its media (PROGRAM-DATE-TIME); req/s: playlists and parts answered")
 	fmt.Fprintln(w, "  errors: failed answers and unanswered requests; behind: viewers that restarted after an error (restart), missed segments that")
 	fmt.Fprintln(w, "  left the playlist (skip), got a part later than PART-HOLD-BACK after its media ended (late) or got no part at all (none)")
 	fmt.Fprintln(w, "  CPU: % of one core; viewers' CPU near 100 % means the load generator, not llcast, was the limit")

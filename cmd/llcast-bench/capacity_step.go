@@ -55,7 +55,7 @@ func measureCapacity(ctx context.Context, srv *server, session string, n int, wa
 	client := sessionClientVia(srv.URL, session, tr)
 	followers := make([]*hlsload.Follower, n)
 	for i := range followers {
-		followers[i] = &hlsload.Follower{Client: client, URL: srv.URL + "/live/main/index.m3u8"}
+		followers[i] = &hlsload.Follower{Client: client, URL: srv.URL + "/live/main/index.m3u8", PartsOnly: true}
 	}
 
 	loadCtx, cancel := context.WithCancel(ctx)

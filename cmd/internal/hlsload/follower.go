@@ -34,6 +34,10 @@ type Follower struct {
 	Client *http.Client
 	// URL is the multivariant playlist, with ?token= for a stream link.
 	URL string
+	// PartsOnly leaves whole segments out, as hls.js does at the live
+	// edge of a low-latency stream, where it loads the parts: the same
+	// media once, not twice. It defaults to false: parts and segments.
+	PartsOnly bool
 
 	mu    sync.Mutex // guards stats
 	stats Stats
@@ -144,7 +148,7 @@ func (f *Follower) follow(ctx context.Context, base *url.URL, uri string) error 
 		}
 		wantMSN = max(wantMSN, last)
 		for _, it := range items(pl) {
-			if seen[it.uri] {
+			if seen[it.uri] || (f.PartsOnly && !it.isPart) {
 				continue
 			}
 			seen[it.uri] = true
