@@ -49,6 +49,7 @@ func measureCapacity(ctx context.Context, srv *server, session string, n int, wa
 		MaxConnsPerHost:     4 * n,
 		MaxIdleConnsPerHost: 4 * n,
 		IdleConnTimeout:     30 * time.Second,
+		DisableCompression:  true,
 		DialContext:         (&net.Dialer{Timeout: 5 * time.Second}).DialContext,
 	}
 	defer tr.CloseIdleConnections() // runs last, once all have stopped

@@ -1,6 +1,7 @@
 package hlsload
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -41,6 +42,7 @@ type Follower struct {
 
 	mu    sync.Mutex // guards stats
 	stats Stats
+	bufs  sync.Pool // of *bytes.Buffer, for media playlists
 }
 
 // Run follows until ctx ends and returns the first error that is not
@@ -124,15 +126,9 @@ func (f *Follower) follow(ctx context.Context, base *url.URL, uri string) error 
 	// shares answers only between requests with the same arguments.
 	skip := pl.ServerControl != nil && pl.ServerControl.CanSkipUntil != nil
 	for ctx.Err() == nil {
-		q := mediaURL.Query()
 		msn, part := nextPart(pl)
-		q.Set("_HLS_msn", strconv.Itoa(msn))
-		q.Set("_HLS_part", strconv.Itoa(part))
-		if skip {
-			q.Set("_HLS_skip", "YES")
-		}
 		next := *mediaURL
-		next.RawQuery = q.Encode()
+		next.RawQuery = reloadQuery(mediaURL.RawQuery, msn, part, skip)
 		if pl, err = f.mediaPlaylist(ctx, &next); err != nil {
 			return err
 		}
@@ -164,27 +160,39 @@ func (f *Follower) follow(ctx context.Context, base *url.URL, uri string) error 
 	return nil
 }
 
+// mediaPlaylist reads the media playlist at u with readMedia, into a
+// buffer kept for the next one.
 func (f *Follower) mediaPlaylist(ctx context.Context, u *url.URL) (*playlist.Media, error) {
-	pl, err := f.playlist(ctx, u)
-	if err != nil {
+	buf, _ := f.bufs.Get().(*bytes.Buffer)
+	if buf == nil {
+		buf = new(bytes.Buffer)
+	}
+	defer f.bufs.Put(buf)
+	buf.Reset()
+	if err := f.get(ctx, u, buf); err != nil {
 		return nil, err
 	}
-	m, ok := pl.(*playlist.Media)
-	if !ok {
-		return nil, fmt.Errorf("%s is not a media playlist", u.Path)
+	f.countPlaylist()
+	pl, err := readMedia(buf.Bytes())
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", u.Path, err)
 	}
-	return m, nil
+	return pl, nil
 }
 
 func (f *Follower) playlist(ctx context.Context, u *url.URL) (playlist.Playlist, error) {
-	body, err := f.get(ctx, u, true)
-	if err != nil {
+	var buf bytes.Buffer
+	if err := f.get(ctx, u, &buf); err != nil {
 		return nil, err
 	}
+	f.countPlaylist()
+	return playlist.Unmarshal(buf.Bytes())
+}
+
+func (f *Follower) countPlaylist() {
 	f.mu.Lock()
 	f.stats.Playlists++
 	f.mu.Unlock()
-	return playlist.Unmarshal(body)
 }
 
 // fetch reads uri (relative to the playlist at base) and returns when it
@@ -194,19 +202,18 @@ func (f *Follower) fetch(ctx context.Context, base *url.URL, uri string) (time.T
 	if err != nil {
 		return time.Time{}, err
 	}
-	_, err = f.get(ctx, u, false)
+	err = f.get(ctx, u, io.Discard)
 	return time.Now(), err
 }
 
-// get reads u whole. With keep it returns the body; without, it only
-// reads it to the end (a part: what counts is when its last byte came),
-// through io.Discard's pooled buffers: a load of hundreds of followers on
-// one core must not spend it allocating bodies it throws away.
-func (f *Follower) get(ctx context.Context, u *url.URL, keep bool) ([]byte, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
-	if err != nil {
-		return nil, err
-	}
+// get reads u whole into dst: a buffer for a playlist, io.Discard for a
+// part, whose arrival is all that counts (io.Discard reads through pooled
+// buffers: a load of hundreds of followers on one core must not spend it
+// allocating bodies it throws away).
+func (f *Follower) get(ctx context.Context, u *url.URL, dst io.Writer) error {
+	// Built by hand: NewRequest would print u and parse it again.
+	req := (&http.Request{Method: http.MethodGet, URL: u, Host: u.Host, Header: http.Header{},
+		Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1}).WithContext(ctx)
 	client := f.Client
 	if client == nil {
 		client = http.DefaultClient
@@ -218,15 +225,10 @@ func (f *Follower) get(ctx context.Context, u *url.URL, keep bool) ([]byte, erro
 			f.stats.Unanswered++
 			f.mu.Unlock()
 		}
-		return nil, err
+		return err
 	}
 	defer resp.Body.Close()
-	var body []byte
-	if keep {
-		body, err = io.ReadAll(resp.Body)
-	} else {
-		_, err = io.Copy(io.Discard, resp.Body)
-	}
+	_, err = io.Copy(dst, resp.Body)
 	status := 0
 	if err == nil && resp.StatusCode != http.StatusOK {
 		status = resp.StatusCode
@@ -237,5 +239,18 @@ func (f *Follower) get(ctx context.Context, u *url.URL, keep bool) ([]byte, erro
 		f.stats.fail(status, ctx.Err() == nil)
 		f.mu.Unlock()
 	}
-	return body, err
+	return err
+}
+
+// reloadQuery is the query of a blocking reload: the playlist's own (a
+// stream link's token), then _HLS_msn, _HLS_part and _HLS_skip.
+func reloadQuery(own string, msn, part int, skip bool) string {
+	q := "_HLS_msn=" + strconv.Itoa(msn) + "&_HLS_part=" + strconv.Itoa(part)
+	if skip {
+		q += "&_HLS_skip=YES"
+	}
+	if own != "" {
+		q = own + "&" + q
+	}
+	return q
 }
