@@ -26,8 +26,8 @@ type Stream struct {
 	// Tracks of the source, as reported by it after Start. Required.
 	Tracks []*ingest.Track
 	// PartDuration, SegmentDuration, SegmentCount and MaxWaiting (per
-	// rendition) configure the muxers; zero takes llhls.Muxer's defaults
-	// (100ms, 1s, 7, 1024).
+	// muxer) configure the muxers; zero takes llhls.Muxer's defaults
+	// (100ms, 1s, 7, 4096).
 	PartDuration, SegmentDuration time.Duration
 	SegmentCount, MaxWaiting      int
 	// QueueSize is how many samples may wait for the muxer. It defaults to 512.

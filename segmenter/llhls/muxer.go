@@ -31,8 +31,10 @@ type Muxer struct {
 	// AudioName its name in a player's menu. They default to "und" and
 	// "Audio".
 	AudioLanguage, AudioName string
-	// MaxWaiting caps the requests waiting for media at once; more get 503.
-	// It defaults to 1024.
+	// MaxWaiting caps the requests waiting for media at once, all
+	// playlists together; more get 503. A player holds one blocking
+	// reload per playlist it follows (video and audio). It defaults to
+	// 4096: 2000 viewers, each waiting request a goroutine of a few KB.
 	MaxWaiting int
 	// Now tells the time. It defaults to time.Now.
 	Now func() time.Time
@@ -63,7 +65,7 @@ func (m *Muxer) Start() error {
 		m.AudioName = "Audio"
 	}
 	if m.MaxWaiting == 0 {
-		m.MaxWaiting = 1024
+		m.MaxWaiting = 4096
 	}
 	if m.Now == nil {
 		m.Now = time.Now

@@ -43,7 +43,7 @@ func TestMuxerStartChecksConfig(t *testing.T) {
 					}
 				}
 				if tc.m.PartDuration != 100*time.Millisecond || tc.m.SegmentDuration != time.Second ||
-					tc.m.SegmentCount != 7 || tc.m.MaxWaiting != 1024 || tc.m.AudioLanguage != "und" {
+					tc.m.SegmentCount != 7 || tc.m.MaxWaiting != 4096 || tc.m.AudioLanguage != "und" {
 					t.Errorf("defaults not filled in: %v %v %d %d %q", tc.m.PartDuration, tc.m.SegmentDuration, tc.m.SegmentCount, tc.m.MaxWaiting, tc.m.AudioLanguage)
 				}
 			}
