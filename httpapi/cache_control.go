@@ -30,9 +30,9 @@ const (
 	cacheNever = "no-store"
 )
 
-// CacheControl sets Cache-Control on the answers below /live/, replacing
-// what gohlslib sets (it allows 30 s on the multivariant playlist, whose
-// URIs carry the query, stream link token included). Put it before
+// CacheControl sets Cache-Control on the answers below /live/: the muxers
+// set none, and what may be cached depends on how this server is
+// deployed (README "Behind nginx or a CDN"). Put it before
 // RequireMediaToken so that a 401 gets no-store too.
 func CacheControl(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -37,8 +37,9 @@ func claimsFromRequest(auth *TokenAuth, r *http.Request) (Claims, error) {
 }
 
 // LinkParam is the query parameter that carries a stream link's token.
-// gohlslib copies the query onto every URI of its playlists, so the whole
-// tree below the multivariant playlist carries it.
+// The muxers copy it, and nothing else of the query, onto every URI of
+// their playlists (segmenter/llhls/rendered.go), so the whole tree below
+// the multivariant playlist carries it.
 const LinkParam = "token"
 
 // mediaClaims authorizes a request for stream's media: a stream link's

@@ -27,7 +27,7 @@ const (
 )
 
 // testPattern draws the test source's pictures: scrolling colour bars, a
-// large wall clock and the timestamp strip of DESIGN.md. It reuses one
+// large wall clock and the timestamp strip (README "How it works"). It reuses one
 // picture; callers must be done with a frame before asking for the next.
 type testPattern struct {
 	width, height int

@@ -17,7 +17,7 @@ func TestStripRoundTrip(t *testing.T) {
 }
 
 func TestStripLayout(t *testing.T) {
-	// DESIGN.md: square i at x = 16·i, y = 0 is white when bit 43−i is set.
+	// README "How it works": square i at x = 16·i, y = 0 is white when bit 43−i is set.
 	img := newTestPattern(1280, 720).draw(time.UnixMilli(1 << 43))
 	if v := img.Y[0*img.YStride+8]; v < 200 {
 		t.Fatalf("square 0 luma %d, want white for bit 43", v)

@@ -22,8 +22,8 @@ type VideoInput interface {
 }
 
 // TestVideo is the built-in test picture: scrolling colour bars, a wall
-// clock and the timestamp strip of DESIGN.md, drawn for the time each frame
-// is shown.
+// clock and the timestamp strip (README "How it works"), drawn for the
+// time each frame is shown.
 type TestVideo struct {
 	mu      sync.Mutex // guards pattern and seq (Frame may race with a switch)
 	pattern *testPattern

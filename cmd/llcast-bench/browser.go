@@ -16,7 +16,7 @@ const chromiumEnv = "CHROMIUM_BIN"
 
 // benchJS installs window.bench on the watch page.
 //
-// bench.readStrip() decodes the timestamp strip (DESIGN.md) of the frame on
+// bench.readStrip() decodes the timestamp strip (README "How it works") of the frame on
 // screen: luma at the centre of each of the 44 squares, most significant
 // bit first. ok is false when a square is neither clearly white (luma >=
 // 200) nor clearly black (<= 50), when no frame is there yet, and when ms

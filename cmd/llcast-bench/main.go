@@ -5,7 +5,7 @@
 // Latency: it starts `llcast serve --source test` on a free loopback port,
 // logs in with headless Chromium, opens the watch page and, every 100 ms for
 // -duration, draws the video on a canvas and decodes the test source's
-// timestamp strip (DESIGN.md): the capture time, in Unix ms, of the frame on
+// timestamp strip (README "How it works"): the capture time, in Unix ms, of the frame on
 // screen. Date.now() minus that time is glass-to-glass latency minus the
 // display: capture, encode, segmenting, HTTP, hls.js's hold-back, decode.
 // Both clocks are this machine's. For comparison it prints hls.js's own

@@ -17,8 +17,10 @@ import (
 // chromiumEnv names the variable that overrides where Chromium is.
 const chromiumEnv = "CHROMIUM_BIN"
 
-// chromiumFlags are the flags DESIGN.md says make Debian's Chromium play
-// MSE video headless; browserContext adds a fresh --user-data-dir.
+// chromiumFlags make Debian's Chromium play MSE video headless as root
+// without reaching out to Google's hosts (background networking,
+// component updates, sync), which this network would refuse;
+// browserContext adds a fresh --user-data-dir.
 var chromiumFlags = []string{
 	"headless", "no-sandbox", "disable-gpu", "disable-quic", "no-first-run",
 	"disable-background-networking", "disable-component-update", "disable-sync",
@@ -40,7 +42,7 @@ const pageStateJS = `JSON.stringify((() => {
 		error: v.error && v.error.message, hlsLatency: l.hls && l.hls.latency});
 })())`
 
-// stripJS reads the timestamp strip (DESIGN.md) from the frame on screen:
+// stripJS reads the timestamp strip (README "How it works") from the frame on screen:
 // luma at the centre of each of the 44 squares, most significant bit first.
 // Squares that are neither clearly white nor clearly black are listed in bad.
 const stripJS = `(() => {

@@ -67,12 +67,12 @@ func (p *rendered) write(w http.ResponseWriter, r *http.Request, token string) {
 	h.Add("Vary", "Accept-Encoding")
 	if token != "" {
 		// Rare (native players with a stream link): not worth a cache.
-		suffix := "?token=" + token
+		suffix := []byte("?token=" + token)
 		h.Set("Content-Length", strconv.Itoa(len(p.plain)+(len(p.chunks)-1)*len(suffix)))
 		w.WriteHeader(http.StatusOK)
 		for i, c := range p.chunks {
 			if i > 0 {
-				_, _ = w.Write([]byte(suffix))
+				_, _ = w.Write(suffix)
 			}
 			_, _ = w.Write(c)
 		}
@@ -94,7 +94,9 @@ func (p *rendered) write(w http.ResponseWriter, r *http.Request, token string) {
 // "*") with a quality above zero (RFC 9110 12.5.3).
 func acceptsGzip(h http.Header) bool {
 	for _, v := range h.Values("Accept-Encoding") {
-		for _, item := range strings.Split(v, ",") {
+		for v != "" {
+			var item string
+			item, v, _ = strings.Cut(v, ",")
 			coding, params, _ := strings.Cut(strings.TrimSpace(item), ";")
 			coding = strings.ToLower(strings.TrimSpace(coding))
 			if coding != "gzip" && coding != "x-gzip" && coding != "*" {
@@ -110,7 +112,9 @@ func acceptsGzip(h http.Header) bool {
 
 // qValue reads q= from the parameters of an Accept-Encoding item.
 func qValue(params string) (float64, bool) {
-	for _, p := range strings.Split(params, ";") {
+	for params != "" {
+		var p string
+		p, params, _ = strings.Cut(params, ";")
 		k, v, ok := strings.Cut(strings.TrimSpace(p), "=")
 		if ok && strings.EqualFold(strings.TrimSpace(k), "q") {
 			q, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
