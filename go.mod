@@ -14,10 +14,10 @@ require (
 	github.com/godbus/dbus/v5 v5.1.0
 	github.com/lestrrat-go/jwx/v2 v2.1.3
 	github.com/pion/mediadevices v0.10.0
-	golang.org/x/crypto v0.33.0
+	golang.org/x/crypto v0.54.0
 	golang.org/x/image v0.23.0
-	golang.org/x/sys v0.38.0
-	golang.org/x/term v0.37.0
+	golang.org/x/sys v0.47.0
+	golang.org/x/term v0.45.0
 	gopkg.in/yaml.v3 v3.0.1
 	rsc.io/qr v0.2.0
 )
@@ -26,7 +26,10 @@ require (
 	github.com/abema/go-mp4 v1.7.3 // indirect
 	github.com/asticode/go-astikit v0.30.0 // indirect
 	github.com/asticode/go-astits v1.16.0 // indirect
+	github.com/benburkert/openpgp v0.0.0-20160410205803-c2471f86866c // indirect
 	github.com/blackjack/webcam v0.6.1 // indirect
+	github.com/bluenviron/gortmplib v1.0.1 // indirect
+	github.com/datarhei/gosrt v0.11.1-0.20260812091715-a77b40bb4b76 // indirect
 	github.com/decred/dcrd/dcrec/secp256k1/v4 v4.3.0 // indirect
 	github.com/gen2brain/malgo v0.11.24 // indirect
 	github.com/go-json-experiment/json v0.0.0-20260213210345-44df1a37e875 // indirect
@@ -55,5 +58,5 @@ require (
 	github.com/pion/webrtc/v4 v4.1.8 // indirect
 	github.com/segmentio/asm v1.2.0 // indirect
 	github.com/wlynxg/anet v0.0.5 // indirect
-	golang.org/x/net v0.35.0 // indirect
+	golang.org/x/net v0.57.0 // indirect
 )

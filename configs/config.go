@@ -39,7 +39,27 @@ type Config struct {
 	TLS     TLS     `yaml:"tls"`
 	CORS    CORS    `yaml:"cors"`
 	HTTP    HTTP    `yaml:"http"`
+	RTMP    RTMP    `yaml:"rtmp"`
+	SRT     SRT     `yaml:"srt"`
 	Log     Log     `yaml:"log"`
+}
+
+// RTMP settings: where OBS and ffmpeg push to.
+type RTMP struct {
+	// Listen is the RTMP address; empty turns RTMP off.
+	Listen string `yaml:"listen"`
+	// TLSListen is the RTMPS address, used when TLS is on (tls.cert or
+	// tls.self_signed); empty turns RTMPS off.
+	TLSListen string `yaml:"tls_listen"`
+}
+
+// SRT settings: pushes over lossy links, carrying MPEG-TS.
+type SRT struct {
+	// Listen is the SRT (UDP) address; empty turns SRT off.
+	Listen string `yaml:"listen"`
+	// Passphrase encrypts every SRT connection when set (10 to 79
+	// characters); publishers give the same one.
+	Passphrase string `yaml:"passphrase"`
 }
 
 // Video settings.
@@ -126,6 +146,8 @@ func Default() Config {
 		Network: Network{Probe: "8.8.8.8:53"},
 		CORS:    CORS{Origins: []string{}},
 		HTTP:    HTTP{TrustedProxies: []string{}},
+		RTMP:    RTMP{Listen: ":1935", TLSListen: ":1936"},
+		SRT:     SRT{Listen: ":8890"},
 		Log:     Log{Level: "info"},
 	}
 }
@@ -236,6 +258,14 @@ func (c *Config) Validate() error {
 	}
 	if err := c.HTTP.checkTrustedProxies(); err != nil {
 		bad("http.trusted_proxies", "%v", err)
+	}
+	for key, addr := range map[string]string{"rtmp.listen": c.RTMP.Listen, "rtmp.tls_listen": c.RTMP.TLSListen, "srt.listen": c.SRT.Listen} {
+		if _, _, err := net.SplitHostPort(addr); addr != "" && err != nil {
+			bad(key, "%q is not HOST:PORT (e.g. :1935), or empty to turn it off", addr)
+		}
+	}
+	if n := len(c.SRT.Passphrase); n != 0 && (n < 10 || n > 79) {
+		bad("srt.passphrase", "must be 10 to 79 characters long (it has %d), or empty", n)
 	}
 	switch c.Log.Level {
 	case "debug", "info", "warn", "error":

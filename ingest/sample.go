@@ -70,9 +70,11 @@ type Sample struct {
 }
 
 // Duration converts the sample's PTS to a duration from the source's start.
-func (s Sample) Duration() time.Duration {
-	// Split to keep PTS·1e9 from overflowing int64 on long streams.
-	rate := int64(s.Track.ClockRate)
-	return time.Duration(s.PTS/rate)*time.Second +
-		time.Duration(s.PTS%rate)*time.Second/time.Duration(rate)
+func (s Sample) Duration() time.Duration { return s.Track.Duration(s.PTS) }
+
+// Duration converts n ticks of the track's clock to a duration.
+func (t *Track) Duration(n int64) time.Duration {
+	// Split to keep n·1e9 from overflowing int64 on long streams.
+	rate := int64(t.ClockRate)
+	return time.Duration(n/rate)*time.Second + time.Duration(n%rate)*time.Second/time.Duration(rate)
 }

@@ -47,7 +47,7 @@ type Stream struct {
 	muxer  *llhls.Muxer
 	legacy *llhls.LegacyMuxer // nil without Legacy
 	known  map[*ingest.Track]bool
-	queue  chan ingest.Sample
+	queue  chan queued
 	ctx    context.Context
 	cancel context.CancelFunc
 	done   chan struct{}
@@ -110,7 +110,7 @@ func (s *Stream) Start() error {
 	for _, t := range s.Tracks {
 		s.known[t] = true
 	}
-	s.queue = make(chan ingest.Sample, s.QueueSize)
+	s.queue = make(chan queued, s.QueueSize)
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	s.done = make(chan struct{})
 	go s.run()
@@ -139,11 +139,30 @@ func (s *Stream) Write(sample ingest.Sample) error {
 		return fmt.Errorf("stream %q: sample of an unknown %s track", s.Name, sample.Track.Codec)
 	}
 	select {
-	case s.queue <- sample:
+	case s.queue <- queued{sample: sample}:
 		return nil
 	default:
 		s.dropped.Add(1)
 		return ErrQueueFull
+	}
+}
+
+// queued is a sample for the writer, or the news that another source
+// follows.
+type queued struct {
+	sample      ingest.Sample
+	discontinue bool
+}
+
+// Discontinue says that the samples written from now on come from another
+// source, such as a publisher that reconnected: the LL-HLS playlists get
+// an EXT-X-DISCONTINUITY at its first IDR. The samples must carry on the
+// timestamps, tracks and codec parameters of the ones before. It waits
+// for room in the queue.
+func (s *Stream) Discontinue() {
+	select {
+	case s.queue <- queued{discontinue: true}:
+	case <-s.ctx.Done():
 	}
 }
 
@@ -154,8 +173,12 @@ func (s *Stream) run() {
 		select {
 		case <-s.ctx.Done():
 			return
-		case sample := <-s.queue:
-			s.write(sample)
+		case q := <-s.queue:
+			if q.discontinue {
+				s.muxer.Discontinue()
+				continue
+			}
+			s.write(q.sample)
 		}
 	}
 }

@@ -49,6 +49,8 @@ type segment struct {
 	name     string
 	start    time.Time // EXT-X-PROGRAM-DATE-TIME
 	duration time.Duration
-	parts    []*part // nil without parts (MPEG-TS)
-	file     *file
+	// discontinuity: another source's media begins here (EXT-X-DISCONTINUITY).
+	discontinuity bool
+	parts         []*part // nil without parts (MPEG-TS)
+	file          *file
 }

@@ -29,6 +29,11 @@ type mediaPlaylist struct {
 	parts    []*part // of the segment being written
 	nextMSN  int     // of the segment being written
 	nextPart int     // the number of the next part (see partName)
+	// disc says the segment being written follows a discontinuity;
+	// discSeq counts the discontinuities that left the playlist
+	// (EXT-X-DISCONTINUITY-SEQUENCE).
+	disc    bool
+	discSeq int
 
 	current atomic.Pointer[snapshot]
 	// served is one past the newest segment a playlist served has listed:
@@ -64,8 +69,9 @@ func (pl *mediaPlaylist) addPart(p *part) {
 func (pl *mediaPlaylist) endSegment(start time.Time, duration time.Duration, now time.Time, chunks ...[]byte) *segment {
 	seg := &segment{
 		msn: pl.nextMSN, name: segmentName(pl.prefix, pl.rendition, pl.nextMSN, pl.ext),
-		start: start, duration: duration, parts: pl.parts,
+		start: start, duration: duration, parts: pl.parts, discontinuity: pl.disc,
 	}
+	pl.disc = false
 	if chunks == nil {
 		for _, p := range pl.parts {
 			chunks = append(chunks, p.file.chunks...)
@@ -91,6 +97,9 @@ func (pl *mediaPlaylist) endSegment(start time.Time, duration time.Duration, now
 		}
 		served := pl.served.Load()
 		for _, s := range pl.segments[:extra] {
+			if s.discontinuity {
+				pl.discSeq++
+			}
 			// No client can know of a segment no playlist served listed.
 			if int64(s.msn) < served {
 				pl.gone = append(pl.gone, goneSegment{seg: s, until: now.Add(s.duration + listed)})

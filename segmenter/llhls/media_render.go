@@ -33,6 +33,9 @@ func (s *snapshot) render(skip bool) []byte {
 		TargetDuration:      s.target,
 		MediaSequence:       s.segments[0].msn,
 	}
+	if s.discSeq > 0 {
+		m.DiscontinuitySequence = &s.discSeq
+	}
 	if s.init {
 		m.Version = 6
 		m.Map = &playlist.MediaMap{URI: initName(pl.prefix, pl.rendition) + uriEnd}
@@ -69,7 +72,9 @@ func (s *snapshot) render(skip bool) []byte {
 	}
 	for i, seg := range segs {
 		start := seg.start
-		ms := &playlist.MediaSegment{Duration: seg.duration, URI: seg.name + uriEnd, DateTime: &start}
+		ms := &playlist.MediaSegment{
+			Duration: seg.duration, URI: seg.name + uriEnd, DateTime: &start, Discontinuity: seg.discontinuity,
+		}
 		if i >= withParts {
 			ms.Parts = mediaParts(seg.parts)
 		}

@@ -170,6 +170,17 @@ func (m *Muxer) WriteSample(s ingest.Sample) error {
 	return err
 }
 
+// Discontinue says that the samples that follow come from another source
+// (a publisher that reconnected): the next segment begins at the next IDR,
+// however short the one before, with EXT-X-DISCONTINUITY in every
+// playlist. Timestamps must still increase, and the codec parameters
+// stay those of the initialization sections.
+func (m *Muxer) Discontinue() {
+	for _, t := range m.tracks {
+		t.discontinue()
+	}
+}
+
 // publish renders every playlist anew, their rendition reports being
 // each other's, and wakes up the requests waiting for grown.
 func (m *Muxer) publish(grown *mediaPlaylist, ended bool) {

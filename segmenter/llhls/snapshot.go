@@ -24,6 +24,7 @@ type snapshot struct {
 	segments  []*segment
 	partList  []*part
 	target    int // EXT-X-TARGETDURATION, seconds
+	discSeq   int // EXT-X-DISCONTINUITY-SEQUENCE
 	reports   []report
 	z         *gzipPool
 	fullOnce  sync.Once
@@ -79,7 +80,7 @@ func (pl *mediaPlaylist) publish(target int, reports []report, grew bool, z *gzi
 	s := &snapshot{
 		nextMSN: pl.nextMSN, parts: len(pl.parts), nextPart: pl.nextPart, ready: pl.ready(),
 		pl: pl, init: pl.init != nil, segments: pl.segments, partList: pl.parts,
-		target: target, reports: reports, z: z,
+		target: target, reports: reports, z: z, discSeq: pl.discSeq,
 	}
 	if old != nil && !grew {
 		s.files, s.changed = old.files, old.changed

@@ -47,6 +47,9 @@ type track struct {
 	// of its next segment; announced says there is one.
 	cutAt     int64
 	announced bool
+	// disc says the next segment begins another source's media: a
+	// leader cuts at the next IDR however short its segment is.
+	disc bool
 
 	pending    *ingest.Sample // waits for the next sample to know its duration
 	samples    []*fmp4.Sample // of the part being written
@@ -67,9 +70,10 @@ type track struct {
 // boundary is where the leader began segment msn: at on the media clock,
 // ntp on the wall clock.
 type boundary struct {
-	at  time.Duration
-	ntp time.Time
-	msn int
+	at   time.Duration
+	ntp  time.Time
+	msn  int
+	disc bool // a discontinuity begins there
 }
 
 // newTrack prepares the cutting of in into pl.
@@ -149,7 +153,7 @@ func (t *track) write(s ingest.Sample, now time.Time) error {
 // that decides it is known, and followers that keep up with the video
 // must not have gone past the boundary by then.
 func (t *track) announce(s ingest.Sample) {
-	if !t.leader || !h264.IsRandomAccess(s.Units) || (t.open && t.segDur < t.segMin) {
+	if !t.leader || !h264.IsRandomAccess(s.Units) || (t.open && t.segDur < t.segMin && !t.disc) {
 		return
 	}
 	t.cutAt, t.announced = s.DTS, true
@@ -158,7 +162,7 @@ func (t *track) announce(s ingest.Sample) {
 		if t.open {
 			msn++
 		}
-		t.cut(boundary{at: duration(s.DTS, t.in.ClockRate), ntp: s.NTP, msn: msn})
+		t.cut(boundary{at: duration(s.DTS, t.in.ClockRate), ntp: s.NTP, msn: msn, disc: t.disc})
 	}
 }
 
@@ -232,7 +236,7 @@ func (t *track) endsSegment(s ingest.Sample, d int64, idr bool) bool {
 	case t.leader:
 		return idr && t.isAnnounced(s)
 	case !t.follows:
-		return t.segDur >= t.segMin
+		return t.segDur >= t.segMin || t.disc
 	case len(t.boundaries) > 0 && t.reaches(s, d, t.boundaries[0].at):
 		b := t.boundaries[0]
 		t.boundaries, t.reached = t.boundaries[1:], &b
@@ -259,6 +263,19 @@ func (t *track) startSegment(s ingest.Sample) {
 	at := duration(s.DTS, t.in.ClockRate)
 	if b := t.reached; b != nil {
 		t.segNTP, t.reached = b.ntp.Add(at-b.at), nil
+		t.pl.disc = b.disc && len(t.pl.segments) > 0
+	} else if !t.follows {
+		t.pl.disc = t.disc && len(t.pl.segments) > 0
+	}
+	if !t.follows {
+		t.disc = false
+	}
+}
+
+// discontinue makes the next segment begin another source's media.
+func (t *track) discontinue() {
+	if !t.follows {
+		t.disc = true
 	}
 }
 
