@@ -33,8 +33,12 @@ type Broadcast struct {
 	// Selection is what the stream starts with. It defaults to the test
 	// picture and tone.
 	Selection ingest.Selection
-	// Registry publishes the stream while live. Required.
+	// Registry publishes the stream while live. Required without Sink.
 	Registry *Registry
+	// Sink, when set, takes the encoded samples instead of a Stream
+	// served here: `llcast push` sends them to another server. It is
+	// called each time the broadcast goes on air.
+	Sink func(tracks []*ingest.Track) (Sink, error)
 	// ListDevices lists the cameras and microphones to choose from. It
 	// defaults to ingest.ListDevices.
 	ListDevices func() []ingest.Device
@@ -50,10 +54,32 @@ type Broadcast struct {
 	health healthMeter
 }
 
+// Sink takes what a Broadcast encodes.
+type Sink interface {
+	// Write takes a sample without blocking for long.
+	Write(ingest.Sample) error
+	// Dropped counts the samples it could not take.
+	Dropped() uint64
+	Close()
+}
+
+// registered is the default Sink: a Stream served from the Registry.
+type registered struct {
+	*Stream
+	reg *Registry
+}
+
+// Close unpublishes the stream first, then ends it, which answers the
+// requests waiting for parts: viewers learn at once.
+func (r registered) Close() {
+	r.reg.Remove(r.Stream)
+	r.Stream.Close()
+}
+
 // onAir is one live period of the broadcast.
 type onAir struct {
 	pipeline *ingest.Pipeline
-	stream   *Stream
+	sink     Sink
 	since    time.Time
 	cancel   context.CancelFunc
 	done     chan struct{} // closed when the pipeline's Run returned
@@ -74,8 +100,11 @@ func (b *Broadcast) Start() error {
 	if b.Logger == nil {
 		b.Logger = slog.Default()
 	}
-	if b.Registry == nil {
-		return errors.New("broadcast needs a Registry")
+	if b.Registry == nil && b.Sink == nil {
+		return errors.New("broadcast needs a Registry or a Sink")
+	}
+	if b.Sink == nil {
+		b.Sink = b.serveHere
 	}
 	if b.AudioLanguage == "" {
 		b.AudioLanguage = "und"
@@ -111,22 +140,13 @@ func (b *Broadcast) StartStream() error {
 	p.SetVideo(video)
 	p.SetAudio(audio)
 
-	stream := &Stream{
-		Name: b.Name, Tracks: p.Tracks(), PartDuration: b.PartDuration, Legacy: b.Legacy,
-		SegmentDuration: b.SegmentDuration, SegmentCount: b.SegmentCount, Logger: b.Logger,
-		AudioLanguage: b.AudioLanguage,
-	}
-	if err := stream.Start(); err != nil {
-		p.Close()
-		return err
-	}
-	if err := b.Registry.Add(stream); err != nil {
-		stream.Close()
+	sink, err := b.Sink(p.Tracks())
+	if err != nil {
 		p.Close()
 		return err
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	air := &onAir{pipeline: p, stream: stream, since: time.Now(), cancel: cancel, done: make(chan struct{})}
+	air := &onAir{pipeline: p, sink: sink, since: time.Now(), cancel: cancel, done: make(chan struct{})}
 	b.air = air
 	b.health.reset()
 	go b.run(ctx, air)
@@ -134,12 +154,29 @@ func (b *Broadcast) StartStream() error {
 	return nil
 }
 
+// serveHere is the default Sink: a Stream in the Registry.
+func (b *Broadcast) serveHere(tracks []*ingest.Track) (Sink, error) {
+	stream := &Stream{
+		Name: b.Name, Tracks: tracks, PartDuration: b.PartDuration, Legacy: b.Legacy,
+		SegmentDuration: b.SegmentDuration, SegmentCount: b.SegmentCount, Logger: b.Logger,
+		AudioLanguage: b.AudioLanguage,
+	}
+	if err := stream.Start(); err != nil {
+		return nil, err
+	}
+	if err := b.Registry.Add(stream); err != nil {
+		stream.Close()
+		return nil, err
+	}
+	return registered{stream, b.Registry}, nil
+}
+
 // run feeds the stream until ctx ends. An encoder failure takes the stream
 // off the air (the server keeps running) and is logged.
 func (b *Broadcast) run(ctx context.Context, air *onAir) {
 	defer close(air.done)
 	errc := make(chan error, 1)
-	go func() { errc <- air.pipeline.Run(ctx, b.feed(air.stream)) }()
+	go func() { errc <- air.pipeline.Run(ctx, b.feed(air.sink)) }()
 	tick := time.NewTicker(time.Second)
 	defer tick.Stop()
 	for {
@@ -151,17 +188,17 @@ func (b *Broadcast) run(ctx context.Context, air *onAir) {
 			}
 			return
 		case now := <-tick.C:
-			b.health.sample(now, air.pipeline.Stats(), air.stream.Stats().Dropped)
+			b.health.sample(now, air.pipeline.Stats(), air.sink.Dropped())
 		}
 	}
 }
 
 // feed writes samples to the stream and reports drops now and then.
-func (b *Broadcast) feed(stream *Stream) ingest.Emit {
+func (b *Broadcast) feed(sink Sink) ingest.Emit {
 	return func(s ingest.Sample) {
-		if err := stream.Write(s); err != nil {
-			if n := stream.Stats().Dropped; n == 1 || n%100 == 0 {
-				b.Logger.Warn("dropping samples: the muxer cannot keep up", "dropped", n, "error", err)
+		if err := sink.Write(s); err != nil {
+			if n := sink.Dropped(); n == 1 || n%100 == 0 {
+				b.Logger.Warn("dropping samples", "dropped", n, "error", err)
 			}
 		}
 	}
@@ -187,10 +224,7 @@ func (b *Broadcast) offAir(air *onAir) {
 		return
 	}
 	b.air = nil
-	// Unpublishing and closing the stream first answers the requests
-	// waiting for parts, so viewers learn at once.
-	b.Registry.Remove(air.stream)
-	air.stream.Close()
+	air.sink.Close()
 	air.cancel()
 	<-air.done
 	air.pipeline.Close()

@@ -212,6 +212,9 @@ func (s *Stream) Stats() Stats {
 	return Stats{Written: s.written.Load(), Dropped: s.dropped.Load(), Warnings: s.warnings.Load()}
 }
 
+// Dropped counts the samples the queue had no room for.
+func (s *Stream) Dropped() uint64 { return s.dropped.Load() }
+
 // Close stops the writer and ends the muxers, which answers every
 // waiting request. Calling it again does nothing.
 func (s *Stream) Close() {
