@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"errors"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -13,7 +14,8 @@ const OriginalURIHeader = "X-Original-URI"
 
 // authSubrequest answers a reverse proxy's auth_request: 204 when the
 // request it forwards — the URI in X-Original-URI, with the client's
-// cookies — may have the stream's media, 401 otherwise. The proxy may
+// cookies — may have the stream's media, 403 for a session whose user may
+// not watch the stream, 401 otherwise. The proxy may
 // cache the answer per token for a few seconds; a revoked link keeps
 // working at most that long.
 func authSubrequest(auth *TokenAuth, links *LinkStore, log *slog.Logger) http.HandlerFunc {
@@ -30,8 +32,12 @@ func authSubrequest(auth *TokenAuth, links *LinkStore, log *slog.Logger) http.Ha
 			return
 		}
 		if _, err := mediaClaims(auth, links, r, stream, u.Query()); err != nil {
-			log.Info("unauthorized", "path", u.Path, "remote", r.RemoteAddr, "reason", err)
-			w.WriteHeader(http.StatusUnauthorized)
+			log.Info(refusal(err), "path", u.Path, "remote", r.RemoteAddr, "reason", err)
+			status := http.StatusUnauthorized
+			if errors.Is(err, ErrNoGrant) {
+				status = http.StatusForbidden
+			}
+			w.WriteHeader(status)
 			return
 		}
 		w.WriteHeader(http.StatusNoContent)

@@ -11,6 +11,9 @@ import (
 
 	"github.com/go-chi/chi/v5"
 	"rsc.io/qr"
+
+	"github.com/llcast/llcast/httpapi/auth"
+	"github.com/llcast/llcast/ingest"
 )
 
 // DefaultLinkTTL is how long a link made on the watch page lasts.
@@ -19,16 +22,17 @@ const DefaultLinkTTL = 24 * time.Hour
 // linkAPI issues stream links to logged-in users (POST /api/links) and
 // lists and revokes them for admins (/api/studio/links).
 type linkAPI struct {
-	auth   *TokenAuth
-	links  *LinkStore
-	stream string // the default stream
-	log    *slog.Logger
+	auth    *TokenAuth
+	links   *LinkStore
+	streams *auth.StreamStore // nil: any stream name goes
+	stream  string            // the default stream
+	log     *slog.Logger
 }
 
 // linkRequest is the body of POST /api/links; every field is optional.
 type linkRequest struct {
-	Stream string `json:"stream"`
-	TTL    string `json:"ttl"` // a Go duration, e.g. "24h"
+	Stream string `json:"stream"` // the default stream when empty
+	TTL    string `json:"ttl"`    // a Go duration, e.g. "24h"
 	Label  string `json:"label"`
 }
 
@@ -43,10 +47,31 @@ type linkReply struct {
 
 func (a *linkAPI) create(w http.ResponseWriter, r *http.Request) {
 	claims, _ := ClaimsFrom(r.Context())
-	req := linkRequest{Stream: a.stream, TTL: DefaultLinkTTL.String()}
+	req := linkRequest{TTL: DefaultLinkTTL.String()}
 	if r.ContentLength != 0 {
 		if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 4<<10)).Decode(&req); err != nil {
 			writeJSONError(w, http.StatusBadRequest, "the body must be JSON: {\"stream\", \"ttl\", \"label\"}")
+			return
+		}
+	}
+	if req.Stream == "" {
+		req.Stream = a.stream
+	} else if err := auth.CheckStreamName(req.Stream); err != nil {
+		writeJSONError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	if !claims.Allows(req.Stream) {
+		a.log.Info("forbidden", "path", r.URL.Path, "user", claims.Subject, "stream", req.Stream, "reason", "no grant")
+		writeJSONError(w, http.StatusForbidden, "forbidden")
+		return
+	}
+	if a.streams != nil {
+		if _, err := a.streams.Get(req.Stream); err != nil {
+			status := http.StatusInternalServerError
+			if errors.Is(err, ingest.ErrUnknownStream) {
+				status = http.StatusNotFound
+			}
+			writeJSONError(w, status, err.Error())
 			return
 		}
 	}

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/llcast/llcast/httpapi/auth"
 )
 
 func newLinkServer(t *testing.T) (*testEnv, *LinkStore) {
@@ -170,5 +172,50 @@ func TestLinkAPI(t *testing.T) {
 	}
 	if strings.Contains(env.logs.String(), u.Query().Get(LinkParam)) {
 		t.Fatal("the link's token reached the log")
+	}
+}
+
+// TestLinkAPIGrants: a viewer makes links only for the streams they may
+// watch, and only for streams that exist.
+func TestLinkAPIGrants(t *testing.T) {
+	streams := &auth.StreamStore{Path: filepath.Join(t.TempDir(), auth.StreamsFile)}
+	if _, err := streams.Add("backstage", auth.SourcePush, "", false); err != nil {
+		t.Fatal(err)
+	}
+	env := newTestServerWith(t, func(s *Server) {
+		s.Users = emptyUsers(t)
+		s.Links = &LinkStore{Path: filepath.Join(t.TempDir(), LinksFile)}
+		s.StreamStore = streams
+	})
+	mainOnly := sessionWith(t, env, "bob", "main")
+	backstageOnly := sessionWith(t, env, "carol", "backstage")
+	everything := sessionFor(t, env, "dave", RoleViewer)
+	for _, c := range []struct {
+		name       string
+		cookie     *http.Cookie
+		body       string
+		want       int
+		wantStream string
+	}{
+		{"granted", mainOnly, `{"stream":"main"}`, 201, "main"},
+		{"granted default stream", mainOnly, ``, 201, "main"},
+		{"not granted", mainOnly, `{"stream":"backstage"}`, 403, ""},
+		{"default stream not granted", backstageOnly, `{}`, 403, ""},
+		{"granted other stream", backstageOnly, `{"stream":"backstage"}`, 201, "backstage"},
+		{"all streams", everything, `{"stream":"backstage"}`, 201, "backstage"},
+		{"no such stream", everything, `{"stream":"nope"}`, 404, ""},
+		{"bad stream name", everything, `{"stream":"../main"}`, 400, ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := env.do(t, "POST", "/api/links", c.cookie, strings.NewReader(c.body), nil)
+			if r.status != c.want {
+				t.Fatalf("%d, want %d: %s", r.status, c.want, r.body)
+			}
+			var made linkReply
+			if c.want == 201 && (json.Unmarshal(r.body, &made) != nil || made.Stream != c.wantStream ||
+				!strings.Contains(made.URL, "/live/"+c.wantStream+"/index.m3u8?token=")) {
+				t.Fatalf("link %s, want one for %s", r.body, c.wantStream)
+			}
+		})
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"sync"
 	"time"
+
+	"github.com/llcast/llcast/httpapi/auth"
 )
 
 // LinksFile is the name of the stream-link store inside the data directory.
@@ -40,15 +42,15 @@ type LinkStore struct {
 
 	mu    sync.Mutex // guards links and file
 	links []Link
-	file  jsonFile
+	file  auth.JSONFile
 }
 
 func (s *LinkStore) refresh() error {
-	if s.file.path == "" {
-		s.file = jsonFile{path: s.Path, what: "stream links"}
+	if s.file.Path == "" {
+		s.file = auth.JSONFile{Path: s.Path, What: "stream links"}
 	}
 	var links []Link
-	changed, err := s.file.readIfChanged(&links)
+	changed, err := s.file.ReadIfChanged(&links)
 	if err == nil && changed {
 		s.links = links
 	}
@@ -78,7 +80,7 @@ func (s *LinkStore) New(stream, subject, label string, ttl time.Duration, now ti
 			links = append(links, old)
 		}
 	}
-	if err := s.file.write(links); err != nil {
+	if err := s.file.Write(links); err != nil {
 		return Link{}, err
 	}
 	return l, s.refresh()
@@ -102,7 +104,7 @@ func (s *LinkStore) Revoke(id string) (int, error) {
 	if n == 0 && id != "all" {
 		return 0, fmt.Errorf("%w %q (llcast link list shows them)", ErrNoLink, id)
 	}
-	if err := s.file.write(links); err != nil {
+	if err := s.file.Write(links); err != nil {
 		return 0, err
 	}
 	return n, s.refresh()

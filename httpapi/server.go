@@ -17,6 +17,7 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
 
+	"github.com/llcast/llcast/httpapi/auth"
 	"github.com/llcast/llcast/player"
 )
 
@@ -68,6 +69,15 @@ type Server struct {
 	// Addresses lists the watch URLs shown on the studio page for other
 	// machines. It defaults to nil: none.
 	Addresses func() []string
+	// StreamStore holds the streams admins manage at /api/studio/streams.
+	// It defaults to nil: those routes are absent.
+	StreamStore *auth.StreamStore
+	// PublishPorts are where publishers push; the studio shows the URLs
+	// with the host the admin reached llcast at. It defaults to none.
+	PublishPorts auth.PublishPorts
+	// CheckStreamFile, when set, checks a new file stream's file beyond
+	// its being there (that llcast can play it). It defaults to nil.
+	CheckStreamFile func(path string) error
 
 	viewers  *ViewerCounter
 	origin   *OriginCounter
@@ -225,7 +235,7 @@ func (s *Server) routes() (http.Handler, error) {
 	r.With(csrf.Handler, apiToken).Get("/api/qr.png", qrHandler(s.Logger))
 	r.With(csrf.Handler, apiToken, RequireRole(RoleAdmin, s.Logger)).Get("/metrics", metricsHandler(s.origin, s.viewers, s.Logger))
 	if s.Links != nil {
-		links := &linkAPI{auth: s.Auth, links: s.Links, stream: s.DefaultStream, log: s.Logger}
+		links := &linkAPI{auth: s.Auth, links: s.Links, streams: s.StreamStore, stream: s.DefaultStream, log: s.Logger}
 		r.With(csrf.Handler, apiToken).Post("/api/links", links.create)
 		r.Route("/api/studio/links", func(r chi.Router) {
 			r.Use(csrf.Handler, apiToken, RequireRole(RoleAdmin, s.Logger))
@@ -235,6 +245,13 @@ func (s *Server) routes() (http.Handler, error) {
 		// For a reverse proxy's auth_request: is the request in
 		// X-Original-URI allowed?
 		r.With(s.origin.Handler).Get("/auth/live", authSubrequest(s.Auth, s.Links, s.Logger))
+	}
+	if s.StreamStore != nil {
+		streams := &streamAPI{store: s.StreamStore, ports: s.PublishPorts, checkFile: s.CheckStreamFile, log: s.Logger}
+		r.Route("/api/studio/streams", func(r chi.Router) {
+			r.Use(csrf.Handler, apiToken, RequireRole(RoleAdmin, s.Logger))
+			streams.routes(r)
+		})
 	}
 	if s.Studio != nil {
 		r.Method(http.MethodGet, "/studio", &studioPage{auth: s.Auth, templates: tmpl, stream: s.DefaultStream, log: s.Logger})

@@ -3,12 +3,15 @@ package httpapi
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/go-chi/jwtauth/v5"
 	"github.com/lestrrat-go/jwx/v2/jwa"
 	"github.com/lestrrat-go/jwx/v2/jws"
 	"github.com/lestrrat-go/jwx/v2/jwt"
+
+	"github.com/llcast/llcast/httpapi/auth"
 )
 
 // ErrBadToken is the reason behind every rejected token; the wrapped error
@@ -21,6 +24,9 @@ const (
 	// streamClaim scopes a stream-link token to one stream; session
 	// tokens have none.
 	streamClaim = "stream"
+	// streamsClaim lists the streams a session may watch, when the user
+	// is limited to some; absent, all.
+	streamsClaim = "streams"
 	// clockSkew tolerated on exp and iat between machines.
 	clockSkew = 30 * time.Second
 )
@@ -35,10 +41,27 @@ type Claims struct {
 	// not revoked.
 	Stream string
 	LinkID string
+	// Streams are the grants of a viewer's session: the streams it may
+	// watch; nil means all. The slice is shared with the tokens
+	// remembered by TokenAuth: never modify it.
+	Streams []string
 }
 
 // IsLink reports whether the token is a stream link's.
 func (c Claims) IsLink() bool { return c.Stream != "" }
+
+// Allows reports whether the bearer may watch stream: a stream link its
+// one stream, an admin every stream, a viewer the streams granted (all
+// when none are).
+func (c Claims) Allows(stream string) bool {
+	switch {
+	case c.IsLink():
+		return c.Stream == stream
+	case c.Role == RoleAdmin || len(c.Streams) == 0:
+		return true
+	}
+	return slices.Contains(c.Streams, stream)
+}
 
 // TokenAuth issues and checks the HS256 session tokens.
 type TokenAuth struct {
@@ -73,15 +96,20 @@ func (a *TokenAuth) Start() error {
 	return nil
 }
 
-// Issue returns a signed token for u and its expiry.
+// Issue returns a signed token for u and its expiry. The token carries
+// u's grants: a change to them reaches the user at the next login.
 func (a *TokenAuth) Issue(u User, now time.Time) (string, time.Time, error) {
 	exp := now.Add(a.TTL)
-	_, s, err := a.ja.Encode(map[string]any{
+	claims := map[string]any{
 		jwt.SubjectKey:    u.Name,
 		jwt.IssuedAtKey:   now.Unix(),
 		jwt.ExpirationKey: exp.Unix(),
 		roleClaim:         u.Role,
-	})
+	}
+	if len(u.Streams) > 0 && u.Role != RoleAdmin {
+		claims[streamsClaim] = u.Streams
+	}
+	_, s, err := a.ja.Encode(claims)
 	if err != nil {
 		return "", time.Time{}, fmt.Errorf("signing token: %w", err)
 	}
@@ -143,6 +171,28 @@ func (a *TokenAuth) Verify(token string) (Claims, error) {
 			return Claims{}, fmt.Errorf("%w: malformed stream link", ErrBadToken)
 		}
 	}
+	if raw, ok := t.PrivateClaims()[streamsClaim]; ok {
+		if c.Streams, err = grants(raw); err != nil || c.IsLink() || role != RoleViewer {
+			return Claims{}, fmt.Errorf("%w: malformed grants", ErrBadToken)
+		}
+	}
 	a.verified.put(token, c, now)
 	return c, nil
+}
+
+// grants reads the streams claim: a list of one or more stream names.
+func grants(raw any) ([]string, error) {
+	list, ok := raw.([]any)
+	if !ok || len(list) == 0 {
+		return nil, errors.New("not a list of streams")
+	}
+	streams := make([]string, 0, len(list))
+	for _, v := range list {
+		name, _ := v.(string)
+		if err := auth.CheckStreamName(name); err != nil {
+			return nil, err
+		}
+		streams = append(streams, name)
+	}
+	return streams, nil
 }

@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -80,6 +81,17 @@ func TestVerifyTokens(t *testing.T) {
 		{"other key", forge(hs256, claims(nil), otherKey, "HS256"), false},
 		{"header alg HS512, HS256 signature", forge(map[string]any{"alg": "HS512"}, claims(nil), testKey, "HS256"), false},
 		{"header alg RS256, HS256 signature", forge(map[string]any{"alg": "RS256"}, claims(nil), testKey, "HS256"), false},
+		{"grants", forge(hs256, claims(func(c map[string]any) { c["streams"] = []string{"main", "b-2"} }), testKey, "HS256"), true},
+		{"grants not a list", forge(hs256, claims(func(c map[string]any) { c["streams"] = "main" }), testKey, "HS256"), false},
+		{"no grants", forge(hs256, claims(func(c map[string]any) { c["streams"] = []string{} }), testKey, "HS256"), false},
+		{"grant not a name", forge(hs256, claims(func(c map[string]any) { c["streams"] = []any{"main", 7} }), testKey, "HS256"), false},
+		{"grant with a bad name", forge(hs256, claims(func(c map[string]any) { c["streams"] = []string{"../x"} }), testKey, "HS256"), false},
+		{"admin with grants", forge(hs256, claims(func(c map[string]any) {
+			c["role"], c["streams"] = "admin", []string{"main"}
+		}), testKey, "HS256"), false},
+		{"link with grants", forge(hs256, claims(func(c map[string]any) {
+			c["stream"], c["jti"], c["streams"] = "main", "abc", []string{"main"}
+		}), testKey, "HS256"), false},
 		{"garbage", "not.a.token", false},
 		{"empty", "", false},
 		{"binary", "\x00\xff.\x01.\x02", false},
@@ -103,6 +115,52 @@ func TestVerifyTokens(t *testing.T) {
 				t.Fatalf("error %v does not wrap ErrBadToken", err)
 			}
 		})
+	}
+}
+
+func TestGrants(t *testing.T) {
+	a := newTestAuth(t)
+	now := time.Now()
+	verify := func(u User) Claims {
+		t.Helper()
+		token, _, err := a.Issue(u, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := a.Verify(token)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	limited := verify(User{Name: "bob", Role: RoleViewer, Streams: []string{"backstage", "main"}})
+	if !slices.Equal(limited.Streams, []string{"backstage", "main"}) {
+		t.Fatalf("grants after the round trip: %v", limited.Streams)
+	}
+	everything := verify(User{Name: "carol", Role: RoleViewer})
+	if everything.Streams != nil {
+		t.Fatalf("a user without grants got %v", everything.Streams)
+	}
+	// An admin watches every stream, whatever the record says.
+	admin := verify(User{Name: "root", Role: RoleAdmin, Streams: []string{"main"}})
+	link := Claims{Subject: "bob", Role: RoleViewer, Stream: "main", LinkID: "x"}
+	for _, c := range []struct {
+		name   string
+		claims Claims
+		stream string
+		want   bool
+	}{
+		{"granted", limited, "main", true},
+		{"granted too", limited, "backstage", true},
+		{"not granted", limited, "other", false},
+		{"no grants: all", everything, "other", true},
+		{"admin", admin, "other", true},
+		{"link on its stream", link, "main", true},
+		{"link elsewhere", link, "backstage", false},
+	} {
+		if got := c.claims.Allows(c.stream); got != c.want {
+			t.Errorf("%s: Allows(%q) = %v, want %v", c.name, c.stream, got, c.want)
+		}
 	}
 }
 

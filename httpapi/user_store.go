@@ -4,9 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"sync"
 
 	"golang.org/x/crypto/bcrypt"
+
+	"github.com/llcast/llcast/httpapi/auth"
 )
 
 // Roles a user can have.
@@ -32,6 +35,9 @@ type User struct {
 	Name string `json:"name"`
 	Role string `json:"role"`
 	Hash string `json:"hash"`
+	// Streams the user may watch; empty means all. Admins may watch all
+	// and have none.
+	Streams []string `json:"streams,omitempty"`
 }
 
 // UserStore keeps the accounts in a JSON file (mode 0600) in the data
@@ -42,7 +48,7 @@ type UserStore struct {
 
 	mu    sync.Mutex // guards users and file
 	users []User
-	file  jsonFile
+	file  auth.JSONFile
 }
 
 // dummyHash is compared against when the user does not exist, so that a
@@ -61,18 +67,18 @@ func (s *UserStore) Load() error {
 
 // load rereads the file.
 func (s *UserStore) load() error {
-	s.file = jsonFile{path: s.Path, what: "users"}
+	s.file = auth.JSONFile{Path: s.Path, What: "users"}
 	return s.refresh()
 }
 
 // refresh reloads the file when another process (`llcast user add` while
 // the server runs) has changed it. A broken file keeps the users we had.
 func (s *UserStore) refresh() error {
-	if s.file.path == "" {
-		s.file = jsonFile{path: s.Path, what: "users"}
+	if s.file.Path == "" {
+		s.file = auth.JSONFile{Path: s.Path, What: "users"}
 	}
 	var users []User
-	changed, err := s.file.readIfChanged(&users)
+	changed, err := s.file.ReadIfChanged(&users)
 	if err == nil && changed {
 		s.users = users
 	}
@@ -86,14 +92,24 @@ func (s *UserStore) Len() int {
 	return len(s.users)
 }
 
-// Put adds a user or replaces the password and role of an existing one.
-func (s *UserStore) Put(name, role, password string) error {
+// Put adds a user or replaces the password, role and streams of an
+// existing one. streams limits a viewer to those streams; none means all.
+func (s *UserStore) Put(name, role, password string, streams ...string) error {
 	if !validName.MatchString(name) {
 		return fmt.Errorf("invalid user name %q: use 1 to 64 letters, digits, '.', '_', '@' or '-'", name)
 	}
 	if role != RoleAdmin && role != RoleViewer {
 		return fmt.Errorf("invalid role %q: use %s or %s", role, RoleAdmin, RoleViewer)
 	}
+	if role == RoleAdmin && len(streams) > 0 {
+		return errors.New("an admin may watch every stream: give streams to viewers only")
+	}
+	for _, st := range streams {
+		if err := auth.CheckStreamName(st); err != nil {
+			return err
+		}
+	}
+	streams = slices.Compact(slices.Sorted(slices.Values(streams)))
 	if len(password) < MinPasswordLength {
 		return fmt.Errorf("password too short: use at least %d characters", MinPasswordLength)
 	}
@@ -103,7 +119,7 @@ func (s *UserStore) Put(name, role, password string) error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u := User{Name: name, Role: role, Hash: string(hash)}
+	u := User{Name: name, Role: role, Hash: string(hash), Streams: streams}
 	users := append([]User(nil), s.users...)
 	replaced := false
 	for i := range users {
@@ -122,10 +138,10 @@ func (s *UserStore) Put(name, role, password string) error {
 
 // save writes the users atomically.
 func (s *UserStore) save(users []User) error {
-	if s.file.path == "" {
-		s.file = jsonFile{path: s.Path, what: "users"}
+	if s.file.Path == "" {
+		s.file = auth.JSONFile{Path: s.Path, What: "users"}
 	}
-	return s.file.write(users)
+	return s.file.Write(users)
 }
 
 // Authenticate returns the user when the password matches.

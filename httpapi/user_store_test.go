@@ -4,8 +4,11 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+
+	"golang.org/x/crypto/bcrypt"
 )
 
 func TestUserStore(t *testing.T) {
@@ -82,5 +85,65 @@ func TestSigningKeyPersists(t *testing.T) {
 	}
 	if _, err := LoadOrCreateKey(dir); err == nil || !strings.Contains(err.Error(), "delete it") {
 		t.Fatalf("short key: %v", err)
+	}
+}
+
+func TestUserStoreGrants(t *testing.T) {
+	s := &UserStore{Path: filepath.Join(t.TempDir(), UsersFile)}
+	asked := []string{"main", "backstage", "main"}
+	if err := s.Put("bob", RoleViewer, "long enough", asked...); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(asked, []string{"main", "backstage", "main"}) {
+		t.Fatalf("Put changed its argument: %v", asked)
+	}
+	if err := s.Put("carol", RoleViewer, "long enough"); err != nil {
+		t.Fatal(err)
+	}
+	bob, err := s.Authenticate("bob", "long enough")
+	if err != nil || !slices.Equal(bob.Streams, []string{"backstage", "main"}) {
+		t.Fatalf("bob: %+v, %v", bob, err)
+	}
+	if carol, err := s.Authenticate("carol", "long enough"); err != nil || carol.Streams != nil {
+		t.Fatalf("carol, without grants: %+v, %v", carol, err)
+	}
+	raw, _ := os.ReadFile(s.Path)
+	if strings.Count(string(raw), `"streams"`) != 1 {
+		t.Fatalf("only bob has grants in the file:\n%s", raw)
+	}
+	for _, c := range []struct {
+		role    string
+		streams []string
+		want    string
+	}{
+		{RoleViewer, []string{"Main"}, "invalid stream name"},
+		{RoleViewer, []string{""}, "invalid stream name"},
+		{RoleAdmin, []string{"main"}, "admin may watch every stream"},
+	} {
+		if err := s.Put("eve", c.role, "long enough", c.streams...); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("Put(%s, %v) = %v, want %q", c.role, c.streams, err, c.want)
+		}
+	}
+}
+
+// TestUserStoreWithoutGrants: a users file written before grants existed
+// still works, and its users may watch every stream.
+func TestUserStoreWithoutGrants(t *testing.T) {
+	path := filepath.Join(t.TempDir(), UsersFile)
+	hash, err := bcrypt.GenerateFromPassword([]byte("long enough"), bcrypt.MinCost)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := `[{"name":"alice","role":"viewer","hash":"` + string(hash) + `"}]`
+	if err := os.WriteFile(path, []byte(old), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s := &UserStore{Path: path}
+	if err := s.Load(); err != nil {
+		t.Fatal(err)
+	}
+	u, err := s.Authenticate("alice", "long enough")
+	if err != nil || u.Streams != nil {
+		t.Fatalf("alice: %+v, %v", u, err)
 	}
 }

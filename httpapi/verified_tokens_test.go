@@ -1,6 +1,8 @@
 package httpapi
 
 import (
+	"reflect"
+	"slices"
 	"strconv"
 	"testing"
 	"time"
@@ -8,7 +10,7 @@ import (
 
 func TestVerifiedTokens(t *testing.T) {
 	now := time.Unix(1_800_000_000, 0)
-	c := Claims{Subject: "alice", Role: RoleViewer, Expires: now.Add(time.Hour)}
+	c := Claims{Subject: "alice", Role: RoleViewer, Expires: now.Add(time.Hour), Streams: []string{"main"}}
 	cases := []struct {
 		name string
 		at   time.Time
@@ -23,7 +25,7 @@ func TestVerifiedTokens(t *testing.T) {
 			var v verifiedTokens
 			v.put("tok", c, now)
 			got, ok := v.get("tok", tc.at)
-			if ok != tc.want || (ok && got != c) {
+			if ok != tc.want || (ok && !reflect.DeepEqual(got, c)) {
 				t.Fatalf("get = %+v, %v; want %v", got, ok, tc.want)
 			}
 			if _, ok := v.get("other", now); ok {
@@ -75,5 +77,24 @@ func TestVerifyRemembersOnlyValidTokens(t *testing.T) {
 	}
 	if _, err := a.Verify(altered); err == nil {
 		t.Fatal("an altered token was accepted")
+	}
+}
+
+// TestVerifyRemembersGrants: a token answered from memory carries the
+// grants it was issued with.
+func TestVerifyRemembersGrants(t *testing.T) {
+	a := newTestAuth(t)
+	token, _, err := a.Issue(User{Name: "bob", Role: RoleViewer, Streams: []string{"backstage", "main"}}, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 2 {
+		c, err := a.Verify(token)
+		if err != nil || !slices.Equal(c.Streams, []string{"backstage", "main"}) || c.Allows("other") || !c.Allows("main") {
+			t.Fatalf("Verify #%d = %+v, %v", i+1, c, err)
+		}
+	}
+	if c, ok := a.verified.get(token, time.Now()); !ok || len(c.Streams) != 2 {
+		t.Fatalf("remembered claims %+v, %v", c, ok)
 	}
 }

@@ -42,7 +42,7 @@ func TestUsageErrors(t *testing.T) {
 		want string
 	}{
 		{nil, "no command"},
-		{[]string{"stream"}, "unknown command"},
+		{[]string{"bogus"}, "unknown command"},
 		{[]string{"user", "add", "bob", "--data", dir}, "--password-stdin"},
 		{[]string{"user", "add", "--password-stdin", "--data", dir}, "missing user NAME"},
 		{[]string{"serve", "--source", "webcam", "--data", dir}, "source"},

@@ -12,15 +12,20 @@ import (
 
 	"github.com/llcast/llcast/configs"
 	"github.com/llcast/llcast/httpapi"
+	"github.com/llcast/llcast/httpapi/auth"
+	"github.com/llcast/llcast/ingest"
 )
 
-const userUsage = `Usage: llcast user add NAME [--role admin|viewer] --password-stdin [--data DIR]
+const userUsage = `Usage: llcast user add NAME [--role admin|viewer] [--streams a,b] --password-stdin [--data DIR]
 
-Adds a user who may log in to watch, or sets a new password and role for an
-existing one. The password is read from standard input (one line), so it
-never shows in the process list or shell history:
+Adds a user who may log in to watch, or sets a new password, role and
+streams for an existing one. The password is read from standard input (one
+line), so it never shows in the process list or shell history:
 
   echo 'a long passphrase' | llcast user add alice --password-stdin
+
+--streams limits a viewer to those streams; without it they may watch all.
+A change reaches a user who is logged in at their next login.
 
 Flags:
 `
@@ -36,6 +41,7 @@ func runUser(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := newFlagSet("user add", userUsage, stderr)
 	role := fs.String("role", httpapi.RoleViewer, "admin or viewer")
 	fromStdin := fs.Bool("password-stdin", false, "read the password from standard input (required)")
+	streamList := fs.String("streams", "", "comma-separated `names` of the streams a viewer may watch (default: all)")
 	dataFlag := fs.String("data", "", "state `dir`ectory (default: as llcast serve; LLCAST_DATA)")
 	// The name comes first, flags after it: parse both orders.
 	rest := args[1:]
@@ -57,6 +63,11 @@ func runUser(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		fs.Usage()
 		return usageErrorf("pass the password on standard input with --password-stdin")
 	}
+	streams, err := parseGrants(*streamList, *role)
+	if err != nil {
+		fs.Usage()
+		return err
+	}
 	password, err := readPassword(stdin)
 	if err != nil {
 		return err
@@ -69,11 +80,46 @@ func runUser(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if err := users.Load(); err != nil {
 		return err
 	}
-	if err := users.Put(name, *role, password); err != nil {
+	if err := users.Put(name, *role, password, streams...); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "user %q (%s) saved in %s\n", name, *role, users.Path)
+	what := *role
+	if len(streams) > 0 {
+		what += "; streams " + strings.Join(streams, ", ")
+	}
+	fmt.Fprintf(stdout, "user %q (%s) saved in %s\n", name, what, users.Path)
+	warnUnknownStreams(dataDir, streams, stderr)
 	return nil
+}
+
+// parseGrants reads --streams: stream names separated by commas.
+func parseGrants(list, role string) ([]string, error) {
+	if list == "" {
+		return nil, nil
+	}
+	if role == httpapi.RoleAdmin {
+		return nil, usageErrorf("an admin may watch every stream: drop --streams, or use --role %s", httpapi.RoleViewer)
+	}
+	var streams []string
+	for s := range strings.SplitSeq(list, ",") {
+		s = strings.TrimSpace(s)
+		if err := auth.CheckStreamName(s); err != nil {
+			return nil, fmt.Errorf("%w: --streams: %v", errUsage, err)
+		}
+		streams = append(streams, s)
+	}
+	return streams, nil
+}
+
+// warnUnknownStreams says which granted streams do not exist (yet): a
+// typo, or a stream to add later.
+func warnUnknownStreams(dataDir string, streams []string, stderr io.Writer) {
+	store := &auth.StreamStore{Path: filepath.Join(dataDir, auth.StreamsFile)}
+	for _, s := range streams {
+		if _, err := store.Get(s); errors.Is(err, ingest.ErrUnknownStream) {
+			fmt.Fprintf(stderr, "note: there is no stream %q yet (`llcast stream add %s` adds it)\n", s, s)
+		}
+	}
 }
 
 func readPassword(r io.Reader) (string, error) {
