@@ -108,6 +108,18 @@ func (h *Hub) Kick(stream string) bool {
 	return r != nil && r.kick()
 }
 
+// End disconnects the stream's publisher and ends the stream at once,
+// without waiting for the publisher to come back: the stream was removed.
+func (h *Hub) End(stream string) {
+	h.mu.Lock()
+	r := h.relays[stream]
+	delete(h.relays, stream)
+	h.mu.Unlock()
+	if r != nil {
+		r.close()
+	}
+}
+
 // Publisher describes the stream's publisher; ok is false for a stream
 // that never had one since the server started.
 func (h *Hub) Publisher(stream string) (st PublisherStatus, ok bool) {

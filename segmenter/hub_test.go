@@ -185,3 +185,20 @@ func TestHubRefusesUnsupportedCodecs(t *testing.T) {
 		t.Error("a refused publisher put the stream on the air")
 	}
 }
+
+func TestHubEndsARemovedStreamAtOnce(t *testing.T) {
+	h, reg := startHub(t, time.Hour)
+	_ = h.Publish(context.Background(), ingest.Publication{Stream: "stage"}, publisherOf(t, 35))
+	if reg.Get("stage") == nil {
+		t.Fatal("the stream is not on the air")
+	}
+	h.End("stage")
+	if reg.Get("stage") != nil {
+		t.Error("End left the stream on the air")
+	}
+	// The name can be published to again.
+	_ = h.Publish(context.Background(), ingest.Publication{Stream: "stage"}, publisherOf(t, 35))
+	if reg.Get("stage") == nil {
+		t.Error("a publisher after End did not go on the air")
+	}
+}

@@ -37,6 +37,12 @@ type relay struct {
 	closed bool
 }
 
+// holdAway is how long players' requests for the next part are held while
+// the publisher is away, instead of 503 after three target durations:
+// under hls.js's 10 s to the first byte, so that a publisher back within
+// a few seconds is picked up without an error.
+const holdAway = 8 * time.Second
+
 // publisher is one connected source.
 type publisher struct {
 	info   ingest.Publication
@@ -89,6 +95,7 @@ func (r *relay) attach(info ingest.Publication, tracks []*ingest.Track, cancel c
 	if r.stream != nil {
 		if to := matchTracks(r.tracks, tracks); to != nil {
 			p.to = to
+			r.stream.SourceAway(0)
 			r.stream.Discontinue()
 			r.pub = p
 			r.log.Info("publisher is back: the stream continues", "protocol", info.Protocol, "remote", info.Remote)
@@ -120,6 +127,7 @@ func (r *relay) detach(p *publisher) {
 	}
 	r.log.Info("publisher left: the stream waits for it", "for", r.hub.Linger)
 	stream := r.stream
+	stream.SourceAway(holdAway)
 	r.hub.wg.Add(1)
 	r.linger = time.AfterFunc(r.hub.Linger, func() {
 		defer r.hub.wg.Done()

@@ -212,6 +212,15 @@ func (s *Stream) Stats() Stats {
 	return Stats{Written: s.written.Load(), Dropped: s.dropped.Load(), Warnings: s.warnings.Load()}
 }
 
+// SourceAway holds the requests waiting for media for up to hold while
+// the source is away (see llhls.Muxer.SourceAway); 0 says it is back.
+func (s *Stream) SourceAway(hold time.Duration) {
+	s.muxer.SourceAway(hold)
+	if s.legacy != nil {
+		s.legacy.SourceAway(hold)
+	}
+}
+
 // Dropped counts the samples the queue had no room for.
 func (s *Stream) Dropped() uint64 { return s.dropped.Load() }
 

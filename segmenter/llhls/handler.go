@@ -1,7 +1,6 @@
 package llhls
 
 import (
-	"context"
 	"net/http"
 	"strings"
 	"sync"
@@ -20,6 +19,9 @@ type server struct {
 
 	multivariant atomic.Pointer[rendered] // nil until every playlist is ready
 	maxWait      atomic.Int64             // 3 target durations, in ns
+	// awayUntil, while the source is away, is how long (Unix ns) waiting
+	// requests are held past maxWait for it to come back; 0 otherwise.
+	awayUntil atomic.Int64
 
 	waiting   chan struct{} // a token per request waiting
 	closed    chan struct{}
@@ -41,6 +43,19 @@ func (m *server) Close() {
 // setTarget keeps the longest wait at three target durations.
 func (m *server) setTarget(seconds int) {
 	m.maxWait.Store(int64(3 * time.Duration(seconds) * time.Second))
+}
+
+// SourceAway says that the source has gone and may come back (a
+// publisher reconnecting): requests waiting for media are held for up to
+// hold from now, rather than answered 503 after three target durations,
+// so that players pick the stream up where it was. SourceAway(0) says the
+// source is back.
+func (m *server) SourceAway(hold time.Duration) {
+	if hold <= 0 {
+		m.awayUntil.Store(0)
+		return
+	}
+	m.awayUntil.Store(time.Now().Add(hold).UnixNano())
 }
 
 // Handle answers a request for name, a file of the stream's folder:
@@ -161,18 +176,22 @@ func (m *server) await(w http.ResponseWriter, r *http.Request, pl *mediaPlaylist
 		return nil, false
 	}
 	defer func() { <-m.waiting }()
-	ctx, cancel := context.WithTimeout(r.Context(), time.Duration(m.maxWait.Load()))
-	defer cancel()
+	timeout := time.NewTimer(time.Duration(m.maxWait.Load()))
+	defer timeout.Stop()
 	for {
 		select {
 		case <-s.changed:
 		case <-m.closed:
 			http.Error(w, "the stream has ended", http.StatusNotFound)
 			return nil, false
-		case <-ctx.Done():
-			if r.Context().Err() == nil {
-				http.Error(w, "the requested playlist or part is not available yet", http.StatusServiceUnavailable)
+		case <-r.Context().Done():
+			return nil, false
+		case <-timeout.C:
+			if until := m.awayUntil.Load(); until != 0 && time.Until(time.Unix(0, until)) > 0 {
+				timeout.Reset(time.Until(time.Unix(0, until)))
+				continue
 			}
+			http.Error(w, "the requested playlist or part is not available yet", http.StatusServiceUnavailable)
 			return nil, false
 		}
 		if s = pl.current.Load(); ok(s) {

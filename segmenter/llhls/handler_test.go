@@ -281,3 +281,27 @@ func TestHandlerStatusCodes(t *testing.T) {
 		})
 	}
 }
+
+// TestHandlerHoldsRequestsWhileTheSourceIsAway: past three target
+// durations a request waits on while the source is away, and gets its
+// part when the source is back; once back, 503 comes as before.
+func TestHandlerHoldsRequestsWhileTheSourceIsAway(t *testing.T) {
+	t.Parallel()
+	l := newLive(t, &Muxer{}, nil)
+	l.until(func(s *snapshot) bool { return s.ready })
+	l.m.maxWait.Store(int64(20 * time.Millisecond)) // three target durations, shortened
+	l.m.SourceAway(time.Minute)
+	held := getAsync(context.Background(), l.m, nextPart(l.video.current.Load()))
+	time.Sleep(200 * time.Millisecond) // ten times the usual wait
+	if held.answered() {
+		t.Fatalf("answered %d while the source was away", held.w.Code)
+	}
+	l.m.SourceAway(0)
+	l.until(func(s *snapshot) bool { return held.answered() })
+	if res := held.wait(t); res.Code != http.StatusOK {
+		t.Errorf("held request: %d, want 200", res.Code)
+	}
+	if res := getAsync(context.Background(), l.m, nextPart(l.video.current.Load())).wait(t); res.Code != http.StatusServiceUnavailable {
+		t.Errorf("with the source back: %d, want 503", res.Code)
+	}
+}
