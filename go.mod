@@ -5,10 +5,12 @@ go 1.26.0
 require (
 	fyne.io/systray v1.11.0
 	github.com/bluenviron/gohlslib/v2 v2.4.5
+	github.com/bluenviron/gortmplib v1.0.1
 	github.com/bluenviron/mediacommon/v2 v2.9.5
 	github.com/chromedp/cdproto v0.159.0
 	github.com/chromedp/chromedp v0.22.1
 	github.com/creack/pty v1.1.24
+	github.com/datarhei/gosrt v0.11.1-0.20260812091715-a77b40bb4b76
 	github.com/go-chi/chi/v5 v5.5.0
 	github.com/go-chi/jwtauth/v5 v5.3.3
 	github.com/godbus/dbus/v5 v5.1.0
@@ -28,8 +30,6 @@ require (
 	github.com/asticode/go-astits v1.16.0 // indirect
 	github.com/benburkert/openpgp v0.0.0-20160410205803-c2471f86866c // indirect
 	github.com/blackjack/webcam v0.6.1 // indirect
-	github.com/bluenviron/gortmplib v1.0.1 // indirect
-	github.com/datarhei/gosrt v0.11.1-0.20260812091715-a77b40bb4b76 // indirect
 	github.com/decred/dcrd/dcrec/secp256k1/v4 v4.3.0 // indirect
 	github.com/gen2brain/malgo v0.11.24 // indirect
 	github.com/go-json-experiment/json v0.0.0-20260213210345-44df1a37e875 // indirect

@@ -1,0 +1,282 @@
+package srt
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"image"
+	"net"
+	"net/url"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/llcast/llcast/ingest"
+)
+
+// encodedSamples encodes frames pictures at 30 fps and the matching AAC
+// frames, timed as llcast's pipeline times them (audio moved back by the
+// encoder's delay).
+func encodedSamples(t *testing.T, frames int) (video, audio *ingest.Track, vs, as []ingest.Sample) {
+	t.Helper()
+	venc := &ingest.H264Encoder{Width: 320, Height: 240, FPS: 30, KeyframeInterval: 15}
+	if err := venc.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer venc.Close()
+	aenc := &ingest.AACEncoder{SampleRate: 48000, Channels: 2}
+	if err := aenc.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer aenc.Close()
+	video = &ingest.Track{Codec: ingest.CodecH264, ClockRate: 90000, Width: 320, Height: 240, FPS: 30, ConstantRate: true}
+	audio = &ingest.Track{Codec: ingest.CodecAAC, ClockRate: 48000, SampleRate: 48000, Channels: 2, AACConfig: aenc.Config()}
+
+	img := image.NewYCbCr(image.Rect(0, 0, 320, 240), image.YCbCrSubsampleRatio420)
+	for n := range frames {
+		for i := range img.Y {
+			img.Y[i] = byte(i/320*2 + n*5)
+		}
+		au, err := venc.Encode(img)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(au) == 0 {
+			t.Fatal("the encoder held a picture back")
+		}
+		pts := int64(n) * 3000
+		vs = append(vs, ingest.Sample{Track: video, PTS: pts, DTS: pts, Units: au})
+	}
+	pcm := make([]int16, aenc.FrameSamples()*2)
+	for k := range frames * 3000 / 1920 {
+		for i := range pcm {
+			pcm[i] = int16((k*len(pcm) + i) % 2000)
+		}
+		au, err := aenc.Encode(pcm)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pts := int64(k*1024 - aenc.Delay())
+		as = append(as, ingest.Sample{Track: audio, PTS: pts, DTS: pts, Units: [][]byte{au}})
+	}
+	return video, audio, vs, as
+}
+
+func serverURL(t *testing.T, s *Server, query string) *url.URL {
+	t.Helper()
+	u, err := url.Parse(fmt.Sprintf("srt://127.0.0.1:%d%s", s.Addr().(*net.UDPAddr).Port, query))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+func TestSenderRoundTrip(t *testing.T) {
+	video, audio, vs, as := encodedSamples(t, 45)
+	pubs, rec := newRecorder()
+	s, _ := startServer(t, pubs, "")
+
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	snd, err := Dial(ctx, serverURL(t, s, ""), "main", testKey, []*ingest.Track{video, audio})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer snd.Close()
+
+	// The server starts the stream at the first picture; after it, the
+	// pipeline's two loops write at the same time.
+	if err := snd.Write(vs[0]); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	errs := make([]error, 2)
+	for i, list := range [][]ingest.Sample{vs[1:], as} {
+		wg.Go(func() {
+			for _, smp := range list {
+				if errs[i] = snd.Write(smp); errs[i] != nil {
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		t.Fatal(err)
+	}
+
+	// The MPEG-TS reader hands a PES on when the next one starts, so the
+	// last of each track may stay behind until the connection ends.
+	want := len(vs) + len(as) - 2
+	waitFor(t, 10*time.Second, fmt.Sprintf("%d samples", want), func() bool {
+		_, _, got := rec.snapshot()
+		return len(got) >= want
+	})
+	if st := snd.Stats(); st.Bytes == 0 {
+		t.Errorf("sender stats report no bytes: %+v", st)
+	}
+
+	_, tracks, got := rec.snapshot()
+	if len(tracks) != 2 || tracks[0].Codec != ingest.CodecH264 || tracks[0].Width != 320 || tracks[0].Height != 240 ||
+		tracks[1].Codec != ingest.CodecAAC || tracks[1].ClockRate != 48000 || tracks[1].Channels != 2 {
+		t.Fatalf("tracks = %v, %v", tracks[0], tracks[1])
+	}
+	sent := map[ingest.Codec][]ingest.Sample{ingest.CodecH264: vs, ingest.CodecAAC: as}
+	next := map[ingest.Codec]int{}
+	for _, g := range got {
+		c := g.Track.Codec
+		i := next[c]
+		next[c]++
+		w := sent[c][i]
+		if d := g.PTS - w.PTS; d < -1 || d > 1 {
+			t.Fatalf("%s sample %d: PTS %d, sent %d", c, i, g.PTS, w.PTS)
+		}
+		if d := g.DTS - w.DTS; d < -1 || d > 1 {
+			t.Fatalf("%s sample %d: DTS %d, sent %d", c, i, g.DTS, w.DTS)
+		}
+		if !slices.EqualFunc(g.Units, w.Units, slices.Equal) {
+			t.Fatalf("%s sample %d: %d units differ from the %d sent", c, i, len(g.Units), len(w.Units))
+		}
+	}
+	if next[ingest.CodecH264] < len(vs)-1 || next[ingest.CodecAAC] < len(as)-1 {
+		t.Fatalf("got %v samples, sent %d video and %d audio", next, len(vs), len(as))
+	}
+}
+
+func TestSenderRefused(t *testing.T) {
+	video, audio, _, _ := encodedSamples(t, 1)
+	pubs, _ := newRecorder()
+	s, _ := startServer(t, pubs, "")
+	locked, _ := newRecorder()
+	ls, _ := startServer(t, locked, "0123456789abc")
+	for _, c := range []struct {
+		name, stream, key string
+		server            *Server
+		query             string
+		want              error
+		says              string
+	}{
+		{"wrong key", "main", "nope", s, "", ingest.ErrBadKey, ""},
+		{"unknown stream", "other", testKey, s, "", ingest.ErrUnknownStream, ""},
+		{"busy", "busy", testKey, s, "", ingest.ErrStreamBusy, ""},
+		{"no passphrase", "main", testKey, ls, "", nil, "passphrase"},
+		{"wrong passphrase", "main", testKey, ls, "?passphrase=0123456789xyz", nil, "passphrase"},
+		{"unexpected passphrase", "main", testKey, s, "?passphrase=0123456789abc", nil, "passphrase"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			snd, err := Dial(ctx, serverURL(t, c.server, c.query), c.stream, c.key, []*ingest.Track{video, audio})
+			if err == nil {
+				snd.Close()
+				t.Fatal("Dial succeeded")
+			}
+			if !strings.Contains(err.Error(), "refused") {
+				t.Errorf("error %q does not say refused", err)
+			}
+			if c.want != nil && !errors.Is(err, c.want) {
+				t.Errorf("error %q does not wrap %q", err, c.want)
+			}
+			if !strings.Contains(err.Error(), c.says) {
+				t.Errorf("error %q does not say %q", err, c.says)
+			}
+			if strings.Contains(err.Error(), c.key) {
+				t.Errorf("error %q holds the key", err)
+			}
+		})
+	}
+}
+
+// interleaved is the samples of a short stream in the order the pipeline
+// would write them: a picture first, then sound. The server reads until it
+// has seen both tracks.
+func interleaved(vs, as []ingest.Sample) []ingest.Sample {
+	return append(append(vs[:1:1], as...), vs[1:]...)
+}
+
+// waitPublished waits for the first Publish.
+func waitPublished(t *testing.T, rec *recording) {
+	t.Helper()
+	select {
+	case <-rec.published:
+	case <-time.After(5 * time.Second):
+		t.Fatal("nothing was published")
+	}
+}
+
+func TestSenderPassphrase(t *testing.T) {
+	video, audio, vs, as := encodedSamples(t, 2)
+	pubs, rec := newRecorder()
+	s, _ := startServer(t, pubs, "0123456789abc")
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	snd, err := Dial(ctx, serverURL(t, s, "?passphrase=0123456789abc&latency=50"), "main", testKey,
+		[]*ingest.Track{video, audio})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer snd.Close()
+	for _, smp := range interleaved(vs, as) {
+		if err := snd.Write(smp); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitPublished(t, rec)
+}
+
+func TestSenderCloseLeaksNothing(t *testing.T) {
+	video, audio, vs, as := encodedSamples(t, 2)
+	pubs, rec := newRecorder()
+	s, _ := startServer(t, pubs, "")
+	base := runtime.NumGoroutine()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	for range 3 {
+		snd, err := Dial(ctx, serverURL(t, s, ""), "main", testKey, []*ingest.Track{video, audio})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, smp := range interleaved(vs, as) {
+			if err := snd.Write(smp); err != nil {
+				t.Fatal(err)
+			}
+		}
+		waitPublished(t, rec)
+		snd.Close()
+		if err := snd.Write(vs[0]); err == nil {
+			t.Fatal("Write after Close succeeded")
+		}
+	}
+	checkNoLeaks(t, base)
+}
+
+func TestSenderNoticesServerClose(t *testing.T) {
+	video, audio, vs, as := encodedSamples(t, 2)
+	pubs, rec := newRecorder()
+	s, _ := startServer(t, pubs, "")
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	snd, err := Dial(ctx, serverURL(t, s, ""), "main", testKey, []*ingest.Track{video, audio})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer snd.Close()
+	for _, smp := range interleaved(vs, as) {
+		if err := snd.Write(smp); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitPublished(t, rec)
+	s.Close()
+	waitFor(t, 5*time.Second, "a failed Write", func() bool {
+		return snd.Write(vs[0]) != nil
+	})
+	for range 10 {
+		if snd.Write(vs[0]) == nil {
+			t.Fatal("a Write after a failed one succeeded")
+		}
+	}
+}
