@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/bluenviron/mediacommon/v2/pkg/codecs/mpeg4audio"
@@ -45,6 +46,26 @@ type Track struct {
 	SampleRate, Channels int
 	// AACConfig describes the AAC stream for CodecAAC.
 	AACConfig mpeg4audio.AudioSpecificConfig
+}
+
+// String describes the track for a log: "h264 1280x720", "aac 48000 Hz 2 ch".
+func (t *Track) String() string {
+	if t.IsVideo() {
+		if t.Width == 0 {
+			return string(t.Codec)
+		}
+		return fmt.Sprintf("%s %dx%d", t.Codec, t.Width, t.Height)
+	}
+	return fmt.Sprintf("%s %d Hz %d ch", t.Codec, t.ClockRate, t.Channels)
+}
+
+// DescribeTracks lists tracks for a log: "h264 1280x720, aac 48000 Hz 2 ch".
+func DescribeTracks(tracks []*Track) string {
+	names := make([]string, len(tracks))
+	for i, t := range tracks {
+		names[i] = t.String()
+	}
+	return strings.Join(names, ", ")
 }
 
 // IsVideo reports whether the track carries video.

@@ -110,7 +110,7 @@ func (r *relay) attach(info ingest.Publication, tracks []*ingest.Track, cancel c
 	p.to, p.started = identity(tracks), true
 	r.pub = p
 	r.log.Info("publisher connected: the stream is live", "protocol", info.Protocol, "remote", info.Remote,
-		"tracks", describeTracks(tracks))
+		"tracks", ingest.DescribeTracks(tracks))
 	return p, nil
 }
 
@@ -377,24 +377,6 @@ func paramSets(units [][]byte) string {
 		}
 	}
 	return string(sps) + "\x00" + string(pps)
-}
-
-func describeTracks(tracks []*ingest.Track) string {
-	out := ""
-	for i, t := range tracks {
-		if i > 0 {
-			out += " + "
-		}
-		switch {
-		case t.IsVideo() && t.Width > 0:
-			out += fmt.Sprintf("%s %dx%d", t.Codec, t.Width, t.Height)
-		case t.IsVideo():
-			out += string(t.Codec)
-		default:
-			out += fmt.Sprintf("%s %d Hz", t.Codec, t.ClockRate)
-		}
-	}
-	return out
 }
 
 // ticks converts d to a clock of rate ticks per second.

@@ -206,7 +206,7 @@ func TestSenderRoundTrip(t *testing.T) {
 			for _, sent := range stream.tracks {
 				got := rec.track(sent.Codec)
 				if got == nil {
-					t.Fatalf("no %s track arrived: %s", sent.Codec, describe(rec.tracks))
+					t.Fatalf("no %s track arrived: %s", sent.Codec, ingest.DescribeTracks(rec.tracks))
 				}
 				if got.ClockRate != sent.ClockRate || got.Width != sent.Width || got.Height != sent.Height ||
 					got.SampleRate != sent.SampleRate || got.Channels != sent.Channels {

@@ -75,7 +75,7 @@ func checkFFmpegPush(t *testing.T, rec *recorder) {
 
 	video, audio := rec.track(ingest.CodecH264), rec.track(ingest.CodecAAC)
 	if video == nil || audio == nil {
-		t.Fatalf("tracks = %v, want H.264 and AAC", describe(rec.tracks))
+		t.Fatalf("tracks = %v, want H.264 and AAC", ingest.DescribeTracks(rec.tracks))
 	}
 	if video.ClockRate != 90000 || video.Width != 320 || video.Height != 240 || video.ConstantRate {
 		t.Errorf("video track = %+v", video)

@@ -103,7 +103,7 @@ func (s *session) serve(ctx context.Context) (string, error) {
 		Stream: stream, Protocol: s.protocol, Remote: s.remote, Since: s.since,
 		Stats: func() ingest.LinkStats { return ingest.LinkStats{Bytes: sc.BytesReceived()} },
 	}
-	s.log.Info("publishing", "stream", stream, "remote", s.remote, "tracks", describe(tracks))
+	s.log.Info("publishing", "stream", stream, "remote", s.remote, "tracks", ingest.DescribeTracks(tracks))
 	err = s.publishers.Publish(ctx, pub, src)
 	if errors.Is(err, ingest.ErrStreamBusy) && !src.ran.Load() {
 		return "", &refusal{action: "publish", stream: stream, err: err}
@@ -124,22 +124,6 @@ func cause(err error) string {
 		return "unsupported_codec"
 	}
 	return "other"
-}
-
-// describe lists tracks for the log, e.g. "h264 1280x720, aac 48000 Hz".
-func describe(tracks []*ingest.Track) string {
-	var out string
-	for i, t := range tracks {
-		if i > 0 {
-			out += ", "
-		}
-		if t.IsVideo() {
-			out += fmt.Sprintf("%s %dx%d", t.Codec, t.Width, t.Height)
-		} else {
-			out += fmt.Sprintf("%s %d Hz %d ch", t.Codec, t.SampleRate, t.Channels)
-		}
-	}
-	return out
 }
 
 func errString(err error) string {

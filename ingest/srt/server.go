@@ -145,7 +145,7 @@ func (s *Server) serve(req gosrt.ConnRequest) {
 	}
 	guard.goLive()
 
-	log.Info("publishing", "tracks", describeTracks(src.Tracks()))
+	log.Info("publishing", "tracks", ingest.DescribeTracks(src.Tracks()))
 	err = s.Publishers.Publish(s.ctx, ingest.Publication{
 		Stream: stream, Protocol: "srt", Remote: remote, Since: since,
 		Stats: func() ingest.LinkStats { return receiverStats(conn) },
@@ -180,16 +180,4 @@ func (s *Server) admit(req gosrt.ConnRequest) (string, error) {
 // the stream ID (which never quotes it) or from the layers above.
 func (s *Server) refused(stream, remote string, err error) {
 	s.Logger.Warn("publish refused", "stream", stream, "remote", remote, "reason", err)
-}
-
-func describeTracks(tracks []*ingest.Track) []string {
-	out := make([]string, len(tracks))
-	for i, t := range tracks {
-		if t.IsVideo() {
-			out[i] = fmt.Sprintf("%s %dx%d", t.Codec, t.Width, t.Height)
-		} else {
-			out[i] = fmt.Sprintf("%s %d Hz %d ch", t.Codec, t.SampleRate, t.Channels)
-		}
-	}
-	return out
 }
