@@ -182,9 +182,14 @@ func decodeYAML(buf []byte, cfg *Config) error {
 }
 
 var (
-	streamName  = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+	streamName  = regexp.MustCompile(`^[a-z0-9_-]{1,64}$`)
 	languageTag = regexp.MustCompile(`^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$`)
 )
+
+// ValidStreamName reports whether name may name a stream: 1 to 64
+// characters from a-z, 0-9, '-' and '_', which go into URLs and publish
+// URLs unescaped.
+func ValidStreamName(name string) bool { return streamName.MatchString(name) }
 
 // Validate checks every value; the error names the key.
 func (c *Config) Validate() error {
@@ -201,7 +206,7 @@ func (c *Config) Validate() error {
 		bad("source", "%q is not one of auto, test, device", c.Source)
 	}
 	if !streamName.MatchString(c.Stream) {
-		bad("stream", "%q must be 1 to 64 letters, digits, '_' or '-'", c.Stream)
+		bad("stream", "%q must be 1 to 64 characters from a-z, 0-9, '_' and '-'", c.Stream)
 	}
 	// Small cameras (640x480) are fine; the test source asks for at least
 	// 704 px itself, the width of its timestamp strip.

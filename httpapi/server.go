@@ -5,7 +5,6 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
-	"html/template"
 	"log/slog"
 	"net"
 	"net/http"
@@ -40,7 +39,8 @@ type Server struct {
 	Auth *TokenAuth
 	// Streams finds live streams. Required.
 	Streams StreamFinder
-	// DefaultStream is what the watch page plays. It defaults to "main".
+	// DefaultStream is the stream of the local broadcast, which the studio
+	// steers, and of links made without a stream. It defaults to "main".
 	DefaultStream string
 	// ShutdownTimeout bounds Close. It defaults to 2s.
 	ShutdownTimeout time.Duration
@@ -69,9 +69,16 @@ type Server struct {
 	// Addresses lists the watch URLs shown on the studio page for other
 	// machines. It defaults to nil: none.
 	Addresses func() []string
-	// StreamStore holds the streams admins manage at /api/studio/streams.
-	// It defaults to nil: those routes are absent.
+	// StreamStore holds the streams: / lists them, /watch/{stream} plays
+	// them, admins manage them at /api/studio/streams. It defaults to nil:
+	// DefaultStream is the only stream, and the admin routes are absent.
 	StreamStore *auth.StreamStore
+	// Publishers are the encoders pushing streams; the studio shows them
+	// and stops them. It defaults to nil: it shows none.
+	Publishers Publishers
+	// SegmentDuration is the segment target: the studio warns about
+	// publishers whose keyframes are further apart. It defaults to 1s.
+	SegmentDuration time.Duration
 	// PublishPorts are where publishers push; the studio shows the URLs
 	// with the host the admin reached llcast at. It defaults to none.
 	PublishPorts auth.PublishPorts
@@ -98,6 +105,9 @@ func (s *Server) Start() error {
 	}
 	if s.ShutdownTimeout == 0 {
 		s.ShutdownTimeout = 2 * time.Second
+	}
+	if s.SegmentDuration == 0 {
+		s.SegmentDuration = time.Second
 	}
 	if s.Logger == nil {
 		s.Logger = slog.Default()
@@ -174,7 +184,8 @@ func (s *Server) run() {
 // Addr is the bound address, useful with port 0 or PortFallback.
 func (s *Server) Addr() net.Addr { return s.listener.Addr() }
 
-// Viewers counts the sessions that fetched media in the last 15 s.
+// Viewers counts the sessions that fetched media in the last 15 s, each
+// once whatever it watched.
 func (s *Server) Viewers() int {
 	if s.viewers == nil {
 		return 0
@@ -219,7 +230,10 @@ func (s *Server) routes() (http.Handler, error) {
 	limit := LoginLimit(10, 6*time.Second, s.Logger)
 	r.Method(http.MethodPost, "/login", csrf.Handler(limit(http.HandlerFunc(login.login))))
 	r.Method(http.MethodPost, "/logout", csrf.Handler(http.HandlerFunc(login.logout)))
-	r.Get("/", s.watchPage(tmpl))
+	catalog := &streamCatalog{store: s.StreamStore, def: s.DefaultStream, live: s.Streams, viewers: s.viewers}
+	list := &streamListPage{auth: s.Auth, catalog: catalog, templates: tmpl, log: s.Logger}
+	r.Method(http.MethodGet, "/", list)
+	r.Method(http.MethodGet, "/watch/{stream}", &watchPage{auth: s.Auth, catalog: catalog, templates: tmpl, log: s.Logger})
 	r.Handle("/assets/*", http.StripPrefix("/assets/", http.FileServerFS(player.Assets())))
 
 	r.Route("/live/{stream}", func(r chi.Router) {
@@ -232,6 +246,7 @@ func (s *Server) routes() (http.Handler, error) {
 	})
 
 	apiToken := RequireAPIToken(s.Auth, s.Logger)
+	r.With(csrf.Handler, apiToken).Get("/api/streams", list.api)
 	r.With(csrf.Handler, apiToken).Get("/api/qr.png", qrHandler(s.Logger))
 	r.With(csrf.Handler, apiToken, RequireRole(RoleAdmin, s.Logger)).Get("/metrics", metricsHandler(s.origin, s.viewers, s.Logger))
 	if s.Links != nil {
@@ -247,7 +262,10 @@ func (s *Server) routes() (http.Handler, error) {
 		r.With(s.origin.Handler).Get("/auth/live", authSubrequest(s.Auth, s.Links, s.Logger))
 	}
 	if s.StreamStore != nil {
-		streams := &streamAPI{store: s.StreamStore, ports: s.PublishPorts, checkFile: s.CheckStreamFile, log: s.Logger}
+		streams := &streamAPI{
+			store: s.StreamStore, ports: s.PublishPorts, checkFile: s.CheckStreamFile,
+			live: s.Streams, viewers: s.viewers, publishers: s.Publishers, segment: s.SegmentDuration, log: s.Logger,
+		}
 		r.Route("/api/studio/streams", func(r chi.Router) {
 			r.Use(csrf.Handler, apiToken, RequireRole(RoleAdmin, s.Logger))
 			streams.routes(r)
@@ -266,22 +284,6 @@ func (s *Server) routes() (http.Handler, error) {
 		})
 	}
 	return r, nil
-}
-
-func (s *Server) watchPage(tmpl *template.Template) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		claims, err := claimsFromRequest(s.Auth, r)
-		if err != nil {
-			http.Redirect(w, r, "/login", http.StatusSeeOther)
-			return
-		}
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.Header().Set("Cache-Control", "no-store")
-		data := struct{ Stream, Username string }{s.DefaultStream, claims.Subject}
-		if err := tmpl.ExecuteTemplate(w, "watch.html", data); err != nil {
-			s.Logger.Error("rendering watch page", "error", err)
-		}
-	}
 }
 
 func (s *Server) serveLive(w http.ResponseWriter, r *http.Request) {

@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/go-chi/chi/v5"
 
@@ -14,14 +15,28 @@ import (
 	"github.com/llcast/llcast/ingest"
 )
 
-// streamAPI lets admins create and remove streams and rotate their
-// publish keys (/api/studio/streams). Answers carry the keys: it sits
-// behind RequireRole(RoleAdmin).
+// streamAPI lets admins create and remove streams, rotate their publish
+// keys, and watch and stop their publishers (/api/studio/streams).
+// Answers carry the keys: it sits behind RequireRole(RoleAdmin).
 type streamAPI struct {
-	store     *auth.StreamStore
-	ports     auth.PublishPorts
-	checkFile func(path string) error // nil: only that the file exists
-	log       *slog.Logger
+	store      *auth.StreamStore
+	ports      auth.PublishPorts
+	checkFile  func(path string) error // nil: only that the file exists
+	live       StreamFinder            // what is on the air
+	viewers    *ViewerCounter
+	publishers Publishers    // nil: no publisher status, and no kick
+	segment    time.Duration // keyframes further apart get a warning
+	log        *slog.Logger
+}
+
+// streamEntry is a stream in the admin's list: what its owner sees of it
+// (StreamInfo, keys included), whether it is on the air, its viewers and
+// its publisher (nil when it never had one since the server started).
+type streamEntry struct {
+	auth.StreamInfo
+	Live      bool           `json:"live"`
+	Viewers   int            `json:"viewers"`
+	Publisher *publisherView `json:"publisher"`
 }
 
 // streamRequest is the body of POST /api/studio/streams: a push stream,
@@ -37,6 +52,10 @@ func (a *streamAPI) routes(r chi.Router) {
 	r.Post("/", a.add)
 	r.Delete("/{name}", a.remove)
 	r.Post("/{name}/key", a.rotate)
+	if a.publishers != nil {
+		r.Get("/{name}/publisher", a.publisher)
+		r.Post("/{name}/kick", a.kick)
+	}
 }
 
 func (a *streamAPI) list(w http.ResponseWriter, r *http.Request) {
@@ -46,12 +65,55 @@ func (a *streamAPI) list(w http.ResponseWriter, r *http.Request) {
 		writeJSONError(w, http.StatusInternalServerError, err.Error())
 		return
 	}
-	host := requestHost(r)
-	infos := make([]auth.StreamInfo, 0, len(streams))
+	host, now := requestHost(r), time.Now()
+	entries := make([]streamEntry, 0, len(streams))
 	for _, s := range streams {
-		infos = append(infos, s.Info(host, a.ports))
+		e := streamEntry{StreamInfo: s.Info(host, a.ports), Viewers: a.viewers.CountStream(s.Name)}
+		_, e.Live = a.live.Handler(s.Name)
+		if v, ok := a.publisherOf(s.Name, now); ok {
+			e.Publisher = &v
+		}
+		entries = append(entries, e)
 	}
-	writeJSON(w, http.StatusOK, infos)
+	writeJSON(w, http.StatusOK, entries)
+}
+
+// publisherOf describes the stream's publisher, if it had one.
+func (a *streamAPI) publisherOf(stream string, now time.Time) (publisherView, bool) {
+	if a.publishers == nil {
+		return publisherView{}, false
+	}
+	st, ok := a.publishers.Publisher(stream)
+	if !ok {
+		return publisherView{}, false
+	}
+	return newPublisherView(st, a.segment, now), true
+}
+
+// publisher answers GET /{name}/publisher: the publisher of a stream in
+// the store ({"connected": false} when there is none), or 404.
+func (a *streamAPI) publisher(w http.ResponseWriter, r *http.Request) {
+	s, err := a.store.Get(chi.URLParam(r, "name"))
+	if err != nil {
+		writeStoreError(w, err)
+		return
+	}
+	v, _ := a.publisherOf(s.Name, time.Now())
+	writeJSON(w, http.StatusOK, v)
+}
+
+// kick answers POST /{name}/kick: 204 once the stream's publisher is
+// disconnected, 404 when it has none. The publisher may come back with
+// the same key; rotating the key keeps it out.
+func (a *streamAPI) kick(w http.ResponseWriter, r *http.Request) {
+	name := chi.URLParam(r, "name")
+	if !a.publishers.Kick(name) {
+		writeJSONError(w, http.StatusNotFound, "stream "+name+" has no publisher")
+		return
+	}
+	a.log.Info("publisher stopped from the studio", "stream", name)
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusNoContent)
 }
 
 func (a *streamAPI) add(w http.ResponseWriter, r *http.Request) {

@@ -9,8 +9,11 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/llcast/llcast/httpapi/auth"
+	"github.com/llcast/llcast/ingest"
+	"github.com/llcast/llcast/segmenter"
 )
 
 func newStreamServer(t *testing.T, configure func(*Server)) (*testEnv, *auth.StreamStore) {
@@ -182,5 +185,124 @@ func TestRequestHost(t *testing.T) {
 		if got := requestHost(r); got != c.want {
 			t.Errorf("requestHost(%q) = %q, want %q", c.host, got, c.want)
 		}
+	}
+}
+
+// stagePublisher is an OBS pushing stage over RTMP with 2 s keyframes.
+func stagePublisher(since time.Time) *fakePublishers {
+	return &fakePublishers{
+		publisher: func(stream string) (segmenter.PublisherStatus, bool) {
+			switch stream {
+			case "stage":
+				return segmenter.PublisherStatus{
+					Live: true, Connected: true, Protocol: "rtmp", Remote: "192.0.2.7:50123", Since: since,
+					Bitrate: 2_500_000, FPS: 30, KeyframeInterval: 2 * time.Second,
+					Link: ingest.LinkStats{Bytes: 1 << 20},
+				}, true
+			case "film":
+				return segmenter.PublisherStatus{Live: true}, true // on the air, its publisher away
+			}
+			return segmenter.PublisherStatus{}, false
+		},
+		kick: func(stream string) bool { return stream == "stage" },
+	}
+}
+
+func TestPublisherAPI(t *testing.T) {
+	since := time.Now().Add(-90 * time.Second)
+	pubs := stagePublisher(since)
+	env, store := newStreamServer(t, func(s *Server) {
+		s.Publishers = pubs
+		s.Streams = liveStreams{"main": true, "stage": true}
+	})
+	key, _ := threeStreams(t, store)
+	viewer := sessionFor(t, env, "alice", RoleViewer)
+	admin := sessionFor(t, env, "root", RoleAdmin)
+	for _, c := range []struct {
+		name, method, path string
+		cookie             *http.Cookie
+		header             map[string]string
+		want               int
+	}{
+		{"no session", "GET", "/api/studio/streams/stage/publisher", nil, nil, 401},
+		{"viewer", "GET", "/api/studio/streams/stage/publisher", viewer, nil, 403},
+		{"no session kicks", "POST", "/api/studio/streams/stage/kick", nil, nil, 401},
+		{"viewer kicks", "POST", "/api/studio/streams/stage/kick", viewer, nil, 403},
+		{"cross-site kick", "POST", "/api/studio/streams/stage/kick", admin, map[string]string{"Sec-Fetch-Site": "cross-site"}, 403},
+		{"no such stream", "GET", "/api/studio/streams/nope/publisher", admin, nil, 404},
+		{"kick without a publisher", "POST", "/api/studio/streams/main/kick", admin, nil, 404},
+		{"kick, no such stream", "POST", "/api/studio/streams/nope/kick", admin, nil, 404},
+	} {
+		if r := env.do(t, c.method, c.path, c.cookie, nil, c.header); r.status != c.want {
+			t.Errorf("%s: %d, want %d: %s", c.name, r.status, c.want, r.body)
+		}
+	}
+	if got := pubs.kicks(); len(got) != 2 || got[0] != "main" || got[1] != "nope" {
+		t.Fatalf("kicks %v: only the admin's same-site ones may reach the publishers", got)
+	}
+
+	r := env.do(t, "GET", "/api/studio/streams/stage/publisher", admin, nil, nil)
+	var v publisherView
+	if err := json.Unmarshal(r.body, &v); err != nil || r.status != 200 {
+		t.Fatalf("%d %s", r.status, r.body)
+	}
+	if !v.Live || !v.Connected || v.Protocol != "rtmp" || v.Remote != "192.0.2.7:50123" || !v.Since.Equal(since) ||
+		v.Bitrate != 2_500_000 || v.FPS != 30 || v.KeyframeIntervalMS != 2000 || !v.KeyframeWarning ||
+		v.UptimeS < 89 || v.UptimeS > 120 || v.Bytes != 1<<20 {
+		t.Errorf("stage's publisher: %s", r.body)
+	}
+	r = env.do(t, "GET", "/api/studio/streams/main/publisher", admin, nil, nil)
+	if r.status != 200 || !strings.Contains(string(r.body), `"connected":false`) || strings.Contains(string(r.body), `"remote"`) {
+		t.Errorf("main has no publisher: %d %s", r.status, r.body)
+	}
+
+	r = env.do(t, "POST", "/api/studio/streams/stage/kick", admin, nil, nil)
+	if r.status != http.StatusNoContent || len(r.body) != 0 {
+		t.Fatalf("kick: %d %s", r.status, r.body)
+	}
+	if got := pubs.kicks(); got[len(got)-1] != "stage" {
+		t.Fatalf("kicks %v, want stage last", got)
+	}
+	if !strings.Contains(env.logs.String(), "publisher stopped from the studio") {
+		t.Error("the log does not say the publisher was stopped")
+	}
+
+	// The list carries what is live, the viewers and the publishers.
+	env.do(t, "GET", "/live/stage/index.m3u8", viewer, nil, nil)
+	r = env.do(t, "GET", "/api/studio/streams", admin, nil, nil)
+	var list []streamEntry
+	if err := json.Unmarshal(r.body, &list); err != nil || len(list) != 3 {
+		t.Fatalf("list: %v %s", err, r.body)
+	}
+	main, stage, film := list[0], list[1], list[2]
+	if main.Name != "main" || !main.Live || main.Viewers != 0 || main.Publisher != nil {
+		t.Errorf("main: %+v", main)
+	}
+	if stage.Name != "stage" || !stage.Live || stage.Viewers != 1 || stage.Key != key ||
+		stage.Publisher == nil || !stage.Publisher.Connected || !stage.Publisher.KeyframeWarning {
+		t.Errorf("stage: %+v %+v", stage, stage.Publisher)
+	}
+	if film.Name != "film" || film.Live || film.Publisher == nil || film.Publisher.Connected || !film.Publisher.Live {
+		t.Errorf("film: %+v %+v", film, film.Publisher)
+	}
+}
+
+// TestPublisherAPIWithoutPublishers: no publisher routes, and no
+// publisher in the list.
+func TestPublisherAPIWithoutPublishers(t *testing.T) {
+	env, store := newStreamServer(t, nil)
+	threeStreams(t, store)
+	admin := sessionFor(t, env, "root", RoleAdmin)
+	for _, c := range []struct{ method, path string }{
+		{"GET", "/api/studio/streams/stage/publisher"},
+		{"POST", "/api/studio/streams/stage/kick"},
+	} {
+		if r := env.do(t, c.method, c.path, admin, nil, nil); r.status != 404 {
+			t.Errorf("%s %s: %d, want 404", c.method, c.path, r.status)
+		}
+	}
+	r := env.do(t, "GET", "/api/studio/streams", admin, nil, nil)
+	if !strings.Contains(string(r.body), `"publisher":null`) || strings.Contains(string(r.body), `"connected"`) {
+		t.Errorf("list: %s", r.body)
 	}
 }

@@ -37,7 +37,7 @@ type Snapshot struct {
 	Cameras     []ingest.Device `json:"cameras"`
 	Microphones []ingest.Device `json:"microphones"`
 	Network     NetStatus       `json:"network"`
-	// Viewers counts the sessions that fetched media lately.
+	// Viewers counts the sessions that fetched the broadcast's stream lately.
 	Viewers int `json:"viewers"`
 	// Addresses are watch URLs to open on other machines (never nil).
 	Addresses []string `json:"addresses"`
@@ -164,7 +164,7 @@ func (a *studioAPI) snapshot() Snapshot {
 		Cameras:     []ingest.Device{},
 		Microphones: []ingest.Device{},
 		Network:     NetStatus{State: NetUnknown},
-		Viewers:     a.viewers.Count(),
+		Viewers:     a.viewers.CountStream(a.stream),
 		Addresses:   []string{},
 		StreamURL:   "/live/" + url.PathEscape(a.stream) + "/index.m3u8",
 	}

@@ -21,7 +21,7 @@ const studioForbidden = `<!doctype html>
   <main class="card">
     <h1>Forbidden</h1>
     <p>The studio is for admins.</p>
-    <p><a href="/">Watch the stream</a></p>
+    <p><a href="/">All streams</a></p>
   </main>
 </body>
 </html>

@@ -5,36 +5,51 @@ import (
 	"net/http"
 	"sync"
 	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/llcast/llcast/httpapi/auth"
 )
 
-// ViewerCounter counts the sessions that fetched media lately. It tells them
-// apart by a hash of their session cookie: the token itself is never kept
-// or logged. Safe for concurrent use.
+// viewerKey tells sessions apart: a hash of the token, never the token.
+type viewerKey = [sha256.Size]byte
+
+// ViewerCounter counts the sessions that fetched media lately, in all and
+// per stream. It tells them apart by a hash of their session cookie: the
+// token itself is never kept or logged. Safe for concurrent use.
 type ViewerCounter struct {
 	// Window is how recent a fetch must be to count. It defaults to 15s.
 	Window time.Duration
 
 	now func() time.Time // time.Now when nil; tests move the clock
 
-	mu     sync.Mutex // guards seen and pruned
-	seen   map[[sha256.Size]byte]time.Time
-	pruned time.Time
+	mu      sync.Mutex // guards seen, streams and pruned
+	seen    map[viewerKey]time.Time
+	streams map[string]map[viewerKey]time.Time
+	pruned  time.Time
 }
 
 // Handler is the middleware. Put it after RequireMediaToken, so that only
-// valid sessions and stream links count (each link as one viewer).
+// valid sessions and stream links count (each link as one viewer), inside
+// a route with a {stream} parameter, which says whose viewer it is.
 func (c *ViewerCounter) Handler(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		stream := chi.URLParam(r, "stream")
+		if auth.CheckStreamName(stream) != nil {
+			stream = "" // counted in all only: a stream has a valid name
+		}
 		if token := r.URL.Query().Get(LinkParam); token != "" {
-			c.see(sha256.Sum256([]byte(token)))
+			c.see(sha256.Sum256([]byte(token)), stream)
 		} else if ck, err := r.Cookie(CookieName); err == nil && ck.Value != "" {
-			c.see(sha256.Sum256([]byte(ck.Value)))
+			c.see(sha256.Sum256([]byte(ck.Value)), stream)
 		}
 		next.ServeHTTP(w, r)
 	})
 }
 
-// Count is the number of sessions seen within Window.
+// Count is the number of distinct sessions seen within Window, whatever
+// they watched: one watching two streams counts once, so Count can be less
+// than the sum of CountStream.
 func (c *ViewerCounter) Count() int {
 	now := c.clock()
 	c.mu.Lock()
@@ -43,15 +58,34 @@ func (c *ViewerCounter) Count() int {
 	return len(c.seen)
 }
 
-func (c *ViewerCounter) see(key [sha256.Size]byte) {
+// CountStream is the number of sessions that fetched the media of stream
+// within Window.
+func (c *ViewerCounter) CountStream(stream string) int {
+	now := c.clock()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.prune(now)
+	return len(c.streams[stream])
+}
+
+func (c *ViewerCounter) see(key viewerKey, stream string) {
 	now := c.clock()
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.seen == nil {
-		c.seen = map[[sha256.Size]byte]time.Time{}
+		c.seen = map[viewerKey]time.Time{}
+		c.streams = map[string]map[viewerKey]time.Time{}
 	}
 	c.seen[key] = now
-	// Forgetting now and then keeps the map as small as the audience.
+	if stream != "" {
+		m := c.streams[stream]
+		if m == nil {
+			m = map[viewerKey]time.Time{}
+			c.streams[stream] = m
+		}
+		m[key] = now
+	}
+	// Forgetting now and then keeps the maps as small as the audience.
 	if now.Sub(c.pruned) > c.window() {
 		c.prune(now)
 	}
@@ -61,6 +95,16 @@ func (c *ViewerCounter) prune(now time.Time) {
 	for key, at := range c.seen {
 		if now.Sub(at) > c.window() {
 			delete(c.seen, key)
+		}
+	}
+	for name, m := range c.streams {
+		for key, at := range m {
+			if now.Sub(at) > c.window() {
+				delete(m, key)
+			}
+		}
+		if len(m) == 0 {
+			delete(c.streams, name)
 		}
 	}
 	c.pruned = now

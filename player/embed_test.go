@@ -17,6 +17,23 @@ type loginData struct {
 type watchData struct {
 	Stream   string
 	Username string
+	VOD      bool
+}
+
+type streamSummary struct {
+	Name, Source, Kind, Watch string
+	VOD, Live                 bool
+	Viewers                   int
+}
+
+type streamListData struct {
+	Username string
+	Admin    bool
+	Streams  []streamSummary
+}
+
+type noticeData struct {
+	Title, Message, Username string
 }
 
 func render(t *testing.T, name string, data any) string {
@@ -37,7 +54,7 @@ func TestTemplatesParse(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Templates: %v", err)
 	}
-	for _, name := range []string{"login.html", "watch.html", "studio.html"} {
+	for _, name := range []string{"login.html", "watch.html", "studio.html", "streams.html", "notice.html"} {
 		if tmpl.Lookup(name) == nil {
 			t.Errorf("template %q not found", name)
 		}
@@ -97,10 +114,16 @@ func TestWatchRenders(t *testing.T) {
 		`<button id="link-copy"`,
 		`id="link-error"`,
 		`<button id="link-close"`,
+		`data-vod="false"`,
+		`data-stream="main"`,
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("watch page lacks %q:\n%s", want, out)
 		}
+	}
+	if vod := render(t, "watch.html", watchData{Stream: "film", Username: "alice", VOD: true}); !strings.Contains(vod, `data-vod="true"`) ||
+		!strings.Contains(vod, `data-src="/live/film/index.m3u8"`) {
+		t.Errorf("a VOD watch page lacks data-vod=\"true\" or its playlist:\n%s", vod)
 	}
 	if !regexp.MustCompile(`<video id="video"[^>]*\bmuted\b`).MatchString(out) {
 		t.Errorf("video must start muted so autoplay works:\n%s", out)
@@ -143,7 +166,18 @@ func TestStudioRenders(t *testing.T) {
 		`id="links-revoke-all"`,
 		`id="links-empty"`,
 		`id="log"`,
-		`id="watch-link" class="btn-ghost" href="/"`,
+		`id="watch-link" class="btn-ghost" href="/watch/main"`,
+		// The streams panel (studio_streams.js uses these).
+		`id="streams-panel"`,
+		`<ul id="stream-cards"`,
+		`id="streams-error"`,
+		`id="streams-none"`,
+		`<form id="stream-add"`,
+		`<input id="stream-add-name"`,
+		`<input id="stream-add-file"`,
+		`<input id="stream-add-vod" name="vod" type="checkbox"`,
+		`<button id="stream-add-submit" type="submit"`,
+		`id="stream-add-error"`,
 		`id="logout"`,
 		`action="/logout"`,
 		`al&lt;i&gt;ce`,
@@ -162,6 +196,75 @@ func TestStudioRenders(t *testing.T) {
 	studio := strings.Index(out, `<script src="/assets/studio.js" defer></script>`)
 	if hls < 0 || studio < hls {
 		t.Errorf("hls.min.js and then studio.js must load, both deferred:\n%s", out)
+	}
+	if !strings.Contains(out, `<script src="/assets/studio_streams.js" defer></script>`) {
+		t.Errorf("studio_streams.js must load, deferred:\n%s", out)
+	}
+}
+
+func TestStreamListRenders(t *testing.T) {
+	streams := []streamSummary{
+		{Name: "main", Source: "local", Kind: "Camera / test", Watch: "/watch/main", Live: true, Viewers: 1},
+		{Name: "film", Source: "file", Kind: "On demand", Watch: "/watch/film", VOD: true, Live: true, Viewers: 2},
+		{Name: "stage", Source: "push", Kind: "Push", Watch: "/watch/stage"},
+	}
+	for _, c := range []struct {
+		name    string
+		data    streamListData
+		want    []string
+		notWant []string
+	}{
+		{"streams", streamListData{Username: `al<i>ce`, Streams: streams}, []string{
+			`<ul id="streams"`,
+			`<li class="stream-card" data-stream="main" data-live="true" data-vod="false">`,
+			`<a class="stream-card-link" href="/watch/main">`,
+			`<span class="stream-title">main</span>`,
+			`data-state="live">Live</span>`,
+			`1 viewer</span>`,
+			`data-stream="film" data-live="true" data-vod="true"`,
+			`data-state="live">Ready</span>`,
+			`2 viewers</span>`,
+			`data-stream="stage" data-live="false"`,
+			`data-state="offline">Offline</span>`,
+			`<span class="stream-kind">Push</span>`,
+			`id="streams-empty" class="streams-empty" hidden`,
+			`al&lt;i&gt;ce`,
+			`id="logout"`,
+			`<script src="/assets/streams.js" defer></script>`,
+		}, []string{`al<i>ce`, `id="studio-link"`}},
+		{"none, viewer", streamListData{Username: "alice"}, []string{
+			`id="streams-empty" class="streams-empty">`, "No streams to watch yet.", "Ask an admin",
+		}, []string{`class="stream-card"`, "studio"}},
+		{"none, admin", streamListData{Username: "root", Admin: true}, []string{
+			`id="streams-empty" class="streams-empty">`, `Add one in the <a href="/studio">studio</a>`,
+			`<a id="studio-link" class="btn-ghost" href="/studio">`,
+		}, nil},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			out := render(t, "streams.html", c.data)
+			for _, want := range c.want {
+				if !strings.Contains(out, want) {
+					t.Errorf("stream list lacks %q:\n%s", want, out)
+				}
+			}
+			for _, bad := range c.notWant {
+				if strings.Contains(out, bad) {
+					t.Errorf("stream list has %q:\n%s", bad, out)
+				}
+			}
+		})
+	}
+}
+
+func TestNoticeRenders(t *testing.T) {
+	out := render(t, "notice.html", noticeData{Title: "Forbidden", Message: `You may not watch "<b>x</b>".`})
+	for _, want := range []string{`<h1 id="notice-title">Forbidden</h1>`, `&#34;&lt;b&gt;x&lt;/b&gt;&#34;`, `href="/"`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("notice lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "<b>x</b>") {
+		t.Errorf("message not escaped:\n%s", out)
 	}
 }
 
@@ -184,6 +287,10 @@ func TestTemplateAssetsExist(t *testing.T) {
 		"login.html":  render(t, "login.html", loginData{Error: "x", Username: "u"}),
 		"watch.html":  render(t, "watch.html", watchData{Stream: "main", Username: "u"}),
 		"studio.html": render(t, "studio.html", watchData{Stream: "main", Username: "u"}),
+		"streams.html": render(t, "streams.html", streamListData{Username: "u", Streams: []streamSummary{
+			{Name: "main", Kind: "Camera / test", Watch: "/watch/main", Live: true},
+		}}),
+		"notice.html": render(t, "notice.html", noticeData{Title: "t", Message: "m"}),
 	}
 	for name, out := range pages {
 		var refs []string
@@ -223,7 +330,7 @@ func TestTemplateAssetsExist(t *testing.T) {
 }
 
 func TestAssetsFS(t *testing.T) {
-	for _, p := range []string{"style.css", "watch.js", "studio.js", "logo.svg"} {
+	for _, p := range []string{"style.css", "watch.js", "studio.js", "studio_streams.js", "streams.js", "logo.svg"} {
 		if _, err := fs.Stat(Assets(), p); err != nil {
 			t.Errorf("Assets() lacks %s: %v", p, err)
 		}

@@ -81,15 +81,28 @@ func chromiumPath() (string, error) {
 	return path, nil
 }
 
-// openWatchPage starts headless Chromium, logs in to url as the bench user,
-// waits for the watch page to play and installs window.bench (benchJS). The returned
-// context is the tab; cancel closes Chromium and removes its profile.
+// mainStream is the stream of the server's own test source.
+const mainStream = "main"
+
+// openWatchPage opens the watch page of the main stream (openStreamPage).
 func openWatchPage(ctx context.Context, chromium, url, password string) (context.Context, context.CancelFunc, error) {
+	return openStreamPage(ctx, chromium, url, password, mainStream)
+}
+
+// openStreamPage starts headless Chromium, logs in to url as the bench
+// user, opens stream's watch page, waits for it to play and installs
+// window.bench (benchJS). The returned context is the tab; cancel closes
+// Chromium and removes its profile.
+func openStreamPage(ctx context.Context, chromium, url, password, stream string) (context.Context, context.CancelFunc, error) {
 	tab, cancel, err := newBrowser(ctx, chromium)
 	if err != nil {
 		return nil, nil, err
 	}
 	if err := login(tab, url, password); err != nil {
+		cancel()
+		return nil, nil, err
+	}
+	if err := openWatch(tab, url, stream); err != nil {
 		cancel()
 		return nil, nil, err
 	}
@@ -152,6 +165,20 @@ func login(ctx context.Context, url, password string) error {
 	}
 	if resp.Status != 200 || resp.URL != url+"/" {
 		return fmt.Errorf("login ended on %s with status %d, want %s/ with 200", resp.URL, resp.Status, url)
+	}
+	return nil
+}
+
+// openWatch opens stream's watch page (login lands on the stream list).
+func openWatch(ctx context.Context, url, stream string) error {
+	ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	resp, err := chromedp.RunResponse(ctx, chromedp.Navigate(url+"/watch/"+stream))
+	if err != nil {
+		return fmt.Errorf("opening the watch page of %s: %w", stream, err)
+	}
+	if resp.Status != 200 {
+		return fmt.Errorf("the watch page of %s answered %d, want 200", stream, resp.Status)
 	}
 	return nil
 }

@@ -90,6 +90,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	skipSwitch := fs.Bool("skip-switch", false, "skip the source switch phase")
 	proxy := addProxyFlags(fs)
 	capacity := addCapacityFlags(fs)
+	push := addPushFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -121,6 +122,9 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		if err := cpuPhase(ctx, out, *bin, *cpuDuration); err != nil {
 			return err
 		}
+	}
+	if err := push.costPhase(ctx, out, *bin); err != nil {
+		return fmt.Errorf("pushed streams: %w", err)
 	}
 	if err := capacity.run(ctx, out, *bin); err != nil {
 		return fmt.Errorf("capacity: %w", err)

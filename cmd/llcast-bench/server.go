@@ -22,6 +22,9 @@ type server struct {
 	URL      string
 	password string
 	dir      string
+	bin      string
+	// SRT is the loopback address publishers push to; RTMP is off.
+	SRT      string
 	cmd      *exec.Cmd
 	exited   chan struct{} // closed when the process has exited
 	log      *lockedBuffer
@@ -31,6 +34,12 @@ type server struct {
 // it, such as taskset -c 0: taskset execs llcast, so the PID (read for CPU
 // use) is still llcast's own.
 func startServer(ctx context.Context, bin string, wrap ...string) (*server, error) {
+	return startServerWith(ctx, bin, nil, wrap...)
+}
+
+// startServerWith starts it after setup, when given, has prepared its
+// data directory (streams to add or remove).
+func startServerWith(ctx context.Context, bin string, setup func(*server) error, wrap ...string) (*server, error) {
 	if _, err := exec.LookPath(bin); err != nil {
 		return nil, fmt.Errorf("no llcast binary at %s (run make build): %w", bin, err)
 	}
@@ -38,7 +47,7 @@ func startServer(ctx context.Context, bin string, wrap ...string) (*server, erro
 	if err != nil {
 		return nil, err
 	}
-	s := &server{password: rand.Text(), dir: dir, exited: make(chan struct{}), log: &lockedBuffer{}}
+	s := &server{password: rand.Text(), dir: dir, bin: bin, exited: make(chan struct{}), log: &lockedBuffer{}}
 	add := exec.CommandContext(ctx, bin, "user", "add", "bench", "--role", "admin", "--password-stdin", "--data", dir)
 	add.Stdin = strings.NewReader(s.password + "\n")
 	if msg, err := add.CombinedOutput(); err != nil {
@@ -54,7 +63,24 @@ func startServer(ctx context.Context, bin string, wrap ...string) (*server, erro
 	addr := l.Addr().String()
 	l.Close()
 	s.URL = "http://" + addr
-	argv := append(slices.Clone(wrap), bin, "serve", "--source", "test", "--listen", addr, "--data", dir)
+	// The same for SRT, over UDP.
+	u, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
+	s.SRT = u.LocalAddr().String()
+	u.Close()
+	if setup != nil {
+		if err := setup(s); err != nil {
+			os.RemoveAll(dir)
+			return nil, err
+		}
+	}
+	// Everything stays on loopback: no RTMP, SRT on this port, and the
+	// internet check pointed at a closed local port.
+	argv := append(slices.Clone(wrap), bin, "serve", "--source", "test", "--listen", addr, "--data", dir,
+		"--rtmp-listen", "", "--srt-listen", s.SRT, "--probe", "127.0.0.1:9")
 	s.cmd = exec.Command(argv[0], argv[1:]...)
 	s.cmd.Stdout, s.cmd.Stderr = s.log, s.log
 	if err := s.cmd.Start(); err != nil {

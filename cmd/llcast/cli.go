@@ -27,7 +27,9 @@ as Low-Latency HLS that logged-in viewers watch in any browser.
 Usage:
   llcast serve [flags]         start streaming and serving (q or Ctrl+C stops)
   llcast tray [flags]          the same, with an icon in the system tray
+  llcast push --to URL [flags] stream from here to an llcast server elsewhere
   llcast user add NAME [flags] add a user or change their password
+  llcast stream CMD [flags]    add, list or remove streams; show or rotate publish keys
   llcast link [flags]          make, list or revoke stream links for players that cannot log in
   llcast devices [--json]      list cameras and microphones
   llcast version               print the version
@@ -54,10 +56,14 @@ func dispatch(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		return runServe(ctx, args[1:], serveOptions{}, stdin, stdout, stderr)
 	case "tray":
 		return runServe(ctx, args[1:], serveOptions{tray: true}, stdin, stdout, stderr)
+	case "push":
+		return runPush(ctx, args[1:], stdin, stdout, stderr)
 	case "user":
 		return runUser(args[1:], stdin, stdout, stderr)
 	case "link":
 		return runLink(args[1:], stdout, stderr)
+	case "stream":
+		return runStream(args[1:], streamOptions{checkFile: checkStreamFile}, stdout, stderr)
 	case "devices":
 		return runDevices(args[1:], stdout, stderr)
 	case "version", "--version":

@@ -104,7 +104,8 @@ func TestE2EBrowser(t *testing.T) {
 		b.fatalf("wrong password: the browser has a jwt cookie")
 	}
 
-	// (c) The right password lands on the watch page, which plays the stream.
+	// (c) The right password lands on the stream list; main's watch page
+	// plays the stream.
 	if status := b.submitLogin(testUser, testPassword); status != 200 {
 		b.fatalf("right password: the page after login answered %d, want 200", status)
 	}
@@ -114,6 +115,7 @@ func TestE2EBrowser(t *testing.T) {
 	if !b.hasJWTCookie() {
 		b.fatalf("right password: the browser has no jwt cookie")
 	}
+	b.openWatch("main")
 	playing := time.Now().Add(20 * time.Second) // live, 3 s played, picture and sound: all by then
 	b.waitJS(playing, "state live", `window.llcast && window.llcast.state === 'live'`)
 	t0 := b.evalFloat(`window.llcast.video.currentTime`)
@@ -147,6 +149,34 @@ func TestE2EBrowser(t *testing.T) {
 	}
 	if b.hasJWTCookie() {
 		b.fatalf("after logout the browser still has a jwt cookie")
+	}
+}
+
+// listedJS lists the cards of the stream list (/) as {name, live, href}.
+const listedJS = `[...document.querySelectorAll('#streams .stream-card')].map((li) => ({
+	name: li.dataset.stream, live: li.dataset.live === 'true', href: li.querySelector('a').getAttribute('href')}))`
+
+// listedStream is a card of the stream list.
+type listedStream struct {
+	Name string `json:"name"`
+	Live bool   `json:"live"`
+	Href string `json:"href"`
+}
+
+// openWatch checks that the stream list, which the browser is on, links
+// to stream's watch page, and opens it.
+func (b *browserTest) openWatch(stream string) {
+	b.t.Helper()
+	b.do(10*time.Second, "wait for the stream list", chromedp.WaitVisible(chromedp.ID("streams")))
+	found := false
+	for _, l := range evalIn[[]listedStream](b, listedJS) {
+		found = found || l.Name == stream && l.Href == "/watch/"+stream
+	}
+	if !found {
+		b.fatalf("the stream list has no link to /watch/%s: %v", stream, evalIn[[]listedStream](b, listedJS))
+	}
+	if status := b.doResponse("open /watch/"+stream, chromedp.Navigate(b.srv.URL+"/watch/"+stream)); status != 200 {
+		b.fatalf("/watch/%s answered %d, want 200", stream, status)
 	}
 }
 

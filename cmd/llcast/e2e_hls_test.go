@@ -3,47 +3,18 @@ package main
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"math"
 	"net/http"
-	"net/http/cookiejar"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/bluenviron/gohlslib/v2"
-	"github.com/bluenviron/gohlslib/v2/pkg/codecs"
 )
-
-// trackStats follows one track as the client delivers it.
-type trackStats struct {
-	samples  int
-	lastPTS  int64
-	monotone bool
-	// offset is wall-clock capture time minus media time (ms) of the last
-	// sample; equal offsets on both tracks mean they share one clock.
-	offset float64
-}
-
-func (s *trackStats) add(t *testing.T, pts int64, rate int, abs time.Time, ok bool) {
-	if s.samples > 0 && pts <= s.lastPTS {
-		s.monotone = false
-	}
-	if s.samples == 0 {
-		s.monotone = true
-	}
-	s.samples++
-	s.lastPTS = pts
-	if ok {
-		s.offset = float64(abs.UnixMilli()) - float64(pts)*1000/float64(rate)
-	}
-}
 
 // TestE2EGohlslibClient reads the stream with gohlslib's own client, with and
 // without the session cookie.
@@ -79,74 +50,16 @@ func TestE2EGohlslibClient(t *testing.T) {
 	})
 
 	t.Run("with cookie", func(t *testing.T) {
-		u, _ := url.Parse(srv.URL)
-		jar, _ := cookiejar.New(nil)
-		jar.SetCookies(u, []*http.Cookie{{Name: "jwt", Value: token}})
-
-		var mu sync.Mutex
-		stats := map[string]*trackStats{"video": {}, "audio": {}}
-		var c *gohlslib.Client
-		c = &gohlslib.Client{
-			URI:                       srv.URL + "/live/main/index.m3u8",
-			HTTPClient:                &http.Client{Jar: jar, Timeout: 10 * time.Second},
-			OnDownloadPrimaryPlaylist: func(string) {},
-			OnDownloadStreamPlaylist:  func(string) {},
-			OnDownloadSegment:         func(string) {},
-			OnDownloadPart:            func(string) {},
-			OnTracks: func(tracks []*gohlslib.Track) error {
-				for _, tr := range tracks {
-					tr := tr
-					switch tr.Codec.(type) {
-					case *codecs.H264:
-						c.OnDataH26x(tr, func(pts, _ int64, au [][]byte) {
-							abs, ok := c.AbsoluteTime(tr)
-							mu.Lock()
-							stats["video"].add(t, pts, tr.ClockRate, abs, ok)
-							mu.Unlock()
-						})
-					case *codecs.MPEG4Audio:
-						c.OnDataMPEG4Audio(tr, func(pts int64, aus [][]byte) {
-							abs, ok := c.AbsoluteTime(tr)
-							mu.Lock()
-							stats["audio"].add(t, pts, tr.ClockRate, abs, ok)
-							mu.Unlock()
-						})
-					default:
-						return fmt.Errorf("unexpected track %T", tr.Codec)
-					}
-				}
-				return nil
-			},
+		r := readHLS(t, srv.URL+"/live/main/index.m3u8", token)
+		v, a := r.waitSamples(t, 90, 140, 30*time.Second, srv.logs) // 3 s of each
+		if !v.monotone || !a.monotone {
+			t.Fatalf("timestamps went backwards: video %v, audio %v", v.monotone, a.monotone)
 		}
-		if err := c.Start(); err != nil {
-			t.Fatal(err)
+		if d := math.Abs(v.offset - a.offset); d > 100 {
+			t.Fatalf("audio and video are %.0f ms apart on the wall clock, want ≤ 100", d)
 		}
-		defer c.Close()
-
-		deadline := time.After(30 * time.Second)
-		for {
-			mu.Lock()
-			v, a := *stats["video"], *stats["audio"]
-			mu.Unlock()
-			if v.samples >= 90 && a.samples >= 140 { // 3 s of each
-				if !v.monotone || !a.monotone {
-					t.Fatalf("timestamps went backwards: video %v, audio %v", v.monotone, a.monotone)
-				}
-				if d := math.Abs(v.offset - a.offset); d > 100 {
-					t.Fatalf("audio and video are %.0f ms apart on the wall clock, want ≤ 100", d)
-				}
-				if strings.Contains(srv.logs.String(), "part duration changed") {
-					t.Fatalf("the muxer saw irregular parts:\n%s", srv.logs)
-				}
-				return
-			}
-			select {
-			case err := <-c.Wait():
-				t.Fatalf("client stopped: %v\nserver log:\n%s", err, srv.logs)
-			case <-deadline:
-				t.Fatalf("after 30 s: %d video and %d audio samples\nserver log:\n%s", v.samples, a.samples, srv.logs)
-			case <-time.After(100 * time.Millisecond):
-			}
+		if strings.Contains(srv.logs.String(), "part duration changed") {
+			t.Fatalf("the muxer saw irregular parts:\n%s", srv.logs)
 		}
 	})
 }

@@ -42,6 +42,7 @@ func TestE2ELinkUI(t *testing.T) {
 	if status := b.submitLogin(testUser, testPassword); status != 200 {
 		b.fatalf("viewer login: %d", status)
 	}
+	b.openWatch("main")
 	b.do(10*time.Second, "open the link panel", chromedp.WaitVisible(chromedp.ID("link-open")),
 		chromedp.Click(chromedp.ID("link-open")))
 	b.waitJS(time.Now().Add(10*time.Second), "a link and its QR code in the panel",

@@ -123,7 +123,8 @@ func TestE2EStudio(t *testing.T) {
 	b.waitJS(time.Now().Add(10*time.Second), "the LIVE badge", `document.getElementById('live-badge').dataset.state === 'live'`)
 	b.waitJS(time.Now().Add(15*time.Second), "log lines on the studio page",
 		`[...document.querySelectorAll('#log li')].some(li => li.textContent.includes('stream is offline'))`)
-	b.do(20*time.Second, "open the watch page", chromedp.Navigate(s.URL+"/"))
+	b.do(20*time.Second, "open the stream list", chromedp.Navigate(s.URL+"/"))
+	b.openWatch("main")
 	b.waitJS(time.Now().Add(20*time.Second), "the watch page live", `window.llcast && window.llcast.state === 'live'`)
 	t1 := evalIn[float64](b, `window.llcast.video.currentTime`)
 	b.waitJS(time.Now().Add(15*time.Second), "the watch page playing after Stop and Start",

@@ -22,6 +22,7 @@ type testServer struct {
 	stdout  *syncBuffer // what serve printed
 	cancel  context.CancelFunc
 	done    chan error
+	stopped sync.Once
 }
 
 // syncBuffer collects the server's log for assertions.
@@ -56,10 +57,21 @@ func startServer(t *testing.T, extraArgs ...string) *testServer {
 		strings.NewReader(testPassword+"\n"), io.Discard, io.Discard); err != nil {
 		t.Fatalf("user add: %v", err)
 	}
+	return restartServer(t, dir, extraArgs...)
+}
+
+// restartServer starts serve on the data directory of a stopped one.
+func restartServer(t *testing.T, dir string, extraArgs ...string) *testServer {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	s := &testServer{DataDir: dir, logs: &syncBuffer{}, stdout: &syncBuffer{}, cancel: cancel, done: make(chan error, 1)}
-	args := append([]string{"serve", "--listen", "127.0.0.1:0", "--data", dir, "--source", "test"}, extraArgs...)
+	// Publishers and the internet check stay on loopback too; a test's
+	// own flags come last and win.
+	args := append([]string{
+		"serve", "--listen", "127.0.0.1:0", "--data", dir, "--source", "test",
+		"--rtmp-listen", "127.0.0.1:0", "--srt-listen", "127.0.0.1:0", "--probe", localListener(t),
+	}, extraArgs...)
 	go func() {
 		err := run(ctx, args, nil, pw, s.logs)
 		pw.CloseWithError(io.EOF)
@@ -91,16 +103,19 @@ func startServer(t *testing.T, extraArgs ...string) *testServer {
 }
 
 // stop cancels serve and checks that it stopped cleanly and in time.
+// Stopping twice does nothing.
 func (s *testServer) stop(t *testing.T) {
-	s.cancel()
-	select {
-	case err := <-s.done:
-		if err != nil {
-			t.Errorf("serve returned %v", err)
+	s.stopped.Do(func() {
+		s.cancel()
+		select {
+		case err := <-s.done:
+			if err != nil {
+				t.Errorf("serve returned %v", err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Errorf("serve did not stop within 10 s")
 		}
-	case <-time.After(10 * time.Second):
-		t.Errorf("serve did not stop within 10 s")
-	}
+	})
 }
 
 // login posts the form and returns the session token from the cookie.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -12,7 +13,9 @@ import (
 
 	"github.com/llcast/llcast/configs"
 	"github.com/llcast/llcast/httpapi"
+	"github.com/llcast/llcast/httpapi/auth"
 	"github.com/llcast/llcast/ingest"
+	"github.com/llcast/llcast/ingest/file"
 	"github.com/llcast/llcast/segmenter"
 )
 
@@ -61,8 +64,12 @@ func runServe(ctx context.Context, args []string, opts serveOptions, stdin io.Re
 	if err != nil {
 		return err
 	}
-	auth := &httpapi.TokenAuth{Key: key, TTL: cfg.Auth.TokenTTL.D()}
-	if err := auth.Start(); err != nil {
+	tokens := &httpapi.TokenAuth{Key: key, TTL: cfg.Auth.TokenTTL.D()}
+	if err := tokens.Start(); err != nil {
+		return err
+	}
+	streams := &auth.StreamStore{Path: filepath.Join(dataDir, auth.StreamsFile)}
+	if err := streams.Load(); err != nil {
 		return err
 	}
 
@@ -82,13 +89,45 @@ func runServe(ctx context.Context, args []string, opts serveOptions, stdin io.Re
 	if err := b.Start(); err != nil {
 		return err
 	}
-	if err := b.StartStream(); err != nil {
-		if errors.Is(err, ingest.ErrNoDevice) {
-			err = fmt.Errorf("%w (`llcast devices` lists them; --source test streams the test picture)", err)
+	if local, err := streams.Get(cfg.Stream); err == nil && local.Source == auth.SourceLocal {
+		if err := b.StartStream(); err != nil {
+			if errors.Is(err, ingest.ErrNoDevice) {
+				err = fmt.Errorf("%w (`llcast devices` lists them; --source test streams the test picture)", err)
+			}
+			return err
 		}
-		return err
+	} else {
+		log.Info("no local capture: the stream store does not list the stream as local", "stream", cfg.Stream)
 	}
 	defer b.Close()
+
+	scheme, fingerprint := "http", ""
+	var tlsConf *tls.Config
+	if cfg.TLS.Enabled() {
+		if tlsConf, fingerprint, err = serverTLS(cfg.TLS, dataDir); err != nil {
+			return err
+		}
+		scheme = "https"
+	}
+	hub := &segmenter.Hub{
+		Keys: streams, Registry: &registry, Logger: log,
+		Settings: segmenter.StreamSettings{
+			PartDuration: cfg.HLS.PartDuration.D(), SegmentDuration: cfg.HLS.SegmentDuration.D(),
+			SegmentCount: cfg.HLS.SegmentCount, Legacy: cfg.HLS.Legacy, AudioLanguage: cfg.Audio.Language,
+		},
+	}
+	if err := hub.Start(); err != nil {
+		return err
+	}
+	defer hub.Close()
+	push, err := startPushServers(cfg, tlsConf, hub, log)
+	if err != nil {
+		return err
+	}
+	defer push.Close()
+	files := &fileStreams{Store: streams, Hub: hub, Registry: &registry, Logger: log}
+	files.Start(ctx)
+	defer files.Close()
 
 	probe := &httpapi.NetProbe{Address: cfg.Network.Probe, Logger: log}
 	if err := probe.Start(); err != nil {
@@ -97,26 +136,24 @@ func runServe(ctx context.Context, args []string, opts serveOptions, stdin io.Re
 	defer probe.Close()
 
 	srv := &httpapi.Server{
-		Listen: cfg.Listen, Users: users, Auth: auth, Streams: &registry,
+		Listen: cfg.Listen, Users: users, Auth: tokens, Streams: &registry,
 		DefaultStream: cfg.Stream, Logger: log,
 		Studio: b, Probe: probe, Logs: logs,
 		Links:       &httpapi.LinkStore{Path: filepath.Join(dataDir, httpapi.LinksFile)},
 		CORSOrigins: cfg.CORS.Origins,
 		// Behind nginx or a CDN: viewers' addresses from X-Forwarded-For.
 		TrustedProxies: cfg.HTTP.TrustedPrefixes(),
+		StreamStore:    streams, PublishPorts: push.ports(cfg.SRT.Passphrase != ""),
+		CheckStreamFile: checkStreamFile, TLS: tlsConf,
+		// The studio shows and stops publishers, and warns when their
+		// keyframes are further apart than a segment.
+		Publishers: hub, SegmentDuration: cfg.HLS.SegmentDuration.D(),
 	}
 	if !explicitPort {
 		// The default port may be taken by another program (or another
 		// llcast); any other port was asked for on purpose and is used or
 		// fails.
 		srv.PortFallback = 10
-	}
-	scheme, fingerprint := "http", ""
-	if cfg.TLS.Enabled() {
-		if srv.TLS, fingerprint, err = serverTLS(cfg.TLS, dataDir); err != nil {
-			return err
-		}
-		scheme = "https"
 	}
 	var addrs []string
 	srv.Addresses = func() []string { return addrs }
@@ -125,6 +162,7 @@ func runServe(ctx context.Context, args []string, opts serveOptions, stdin io.Re
 	}
 	addrs = watchURLs(srv.Addr().String(), scheme)
 	printWelcome(stdout, describeSelection(b.Status().Selection), cfg.Stream, addrs, fingerprint)
+	push.printPushHelp(stdout, publishHost(cfg), cfg.SRT.Passphrase != "")
 
 	if opts.open {
 		if err := openBrowser(ctx, addrs[0]); err != nil {
@@ -153,9 +191,12 @@ func runServe(ctx context.Context, args []string, opts serveOptions, stdin io.Re
 	<-ctx.Done()
 	log.Info("stopping")
 	term.close()
-	// Taking the stream off the air first answers the requests waiting
+	// Taking the streams off the air first answers the requests waiting
 	// for parts, so the HTTP shutdown does not wait for them.
 	b.Close()
+	files.Close()
+	push.Close()
+	hub.Close()
 	return srv.Close()
 }
 
@@ -165,7 +206,7 @@ type trayServer struct {
 	srv *httpapi.Server
 }
 
-func (t trayServer) Viewers() int { return t.srv.Viewers() }
+func (t trayServer) Audience() string { return plural(t.srv.Viewers(), "viewer") }
 
 // netWord is the network state in the status line's words.
 func netWord(st httpapi.NetStatus) string {
@@ -212,3 +253,13 @@ once and carries on as llcast serve in the terminal.
 
 Flags (the same as llcast serve):
 `
+
+// checkStreamFile checks that llcast can play a file before it becomes a
+// stream.
+func checkStreamFile(path string) error {
+	f, err := file.Open(path)
+	if err != nil {
+		return err
+	}
+	return f.Close()
+}

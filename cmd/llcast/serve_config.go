@@ -20,24 +20,20 @@ func loadServeConfig(args []string, tray bool, stderr io.Writer) (cfg configs.Co
 		name, usage = "tray", trayUsage
 	}
 	fs := newFlagSet(name, usage, stderr)
-	path := fs.String("config", "", "YAML config `file` (see configs/llcast.yml)")
-	fs.BoolVar(&open, "open", false, "open the watch page in the default browser")
 	var set configs.Config
+	path := bindCaptureFlags(fs, &set, def)
+	fs.BoolVar(&open, "open", false, "open the watch page in the default browser")
 	fs.StringVar(&set.Listen, "listen", def.Listen, "HTTP address `HOST:PORT`")
 	fs.StringVar(&set.Data, "data", def.Data, "state `dir`ectory: users, signing key (default ~/.local/share/llcast)")
-	fs.StringVar(&set.Source, "source", def.Source, "auto, test or device")
-	fs.StringVar(&set.Camera, "camera", def.Camera, "camera `name` (part of it is enough; see llcast devices)")
-	fs.StringVar(&set.Mic, "mic", def.Mic, "microphone `name` (part of it is enough)")
-	fs.StringVar(&set.Stream, "stream", def.Stream, "stream `name`")
-	fs.StringVar(&set.Audio.Codec, "audio-codec", def.Audio.Codec, "aac or opus")
-	fs.IntVar(&set.Video.Bitrate, "video-bitrate", def.Video.Bitrate, "H.264 bitrate in `bit/s`")
+	fs.StringVar(&set.Stream, "stream", def.Stream, "the `name` of the stream of the local camera or test source")
+	fs.StringVar(&set.RTMP.Listen, "rtmp-listen", def.RTMP.Listen, "RTMP push address `HOST:PORT` (\"\" turns it off)")
+	fs.StringVar(&set.SRT.Listen, "srt-listen", def.SRT.Listen, "SRT push address `HOST:PORT` (\"\" turns it off)")
 	set.HLS.PartDuration = def.HLS.PartDuration
 	fs.Var(&set.HLS.PartDuration, "part-duration", "LL-HLS part `duration`")
 	fs.StringVar(&set.Network.Probe, "probe", def.Network.Probe, "`HOST:PORT` the internet check connects to")
 	fs.StringVar(&set.TLS.Cert, "tls-cert", "", "serve HTTPS with this PEM certificate `file` (and --tls-key)")
 	fs.StringVar(&set.TLS.Key, "tls-key", "", "the PEM `file` of the --tls-cert key")
 	tlsMode := fs.String("tls", "", "self-signed: serve HTTPS with a certificate made once for this machine")
-	fs.StringVar(&set.Log.Level, "log-level", def.Log.Level, "debug, info, warn or error")
 	if err := parseFlags(fs, args); err != nil {
 		return cfg, false, false, err
 	}
@@ -51,23 +47,18 @@ func loadServeConfig(args []string, tray bool, stderr io.Writer) (cfg configs.Co
 		return cfg, false, false, err
 	}
 	fs.Visit(func(f *flag.Flag) {
+		applyCaptureFlag(f.Name, &cfg, set)
 		switch f.Name {
 		case "listen":
 			cfg.Listen = set.Listen
 		case "data":
 			cfg.Data = set.Data
-		case "source":
-			cfg.Source = set.Source
-		case "camera":
-			cfg.Camera = set.Camera
-		case "mic":
-			cfg.Mic = set.Mic
 		case "stream":
 			cfg.Stream = set.Stream
-		case "audio-codec":
-			cfg.Audio.Codec = set.Audio.Codec
-		case "video-bitrate":
-			cfg.Video.Bitrate = set.Video.Bitrate
+		case "rtmp-listen":
+			cfg.RTMP.Listen = set.RTMP.Listen
+		case "srt-listen":
+			cfg.SRT.Listen = set.SRT.Listen
 		case "part-duration":
 			cfg.HLS.PartDuration = set.HLS.PartDuration
 		case "probe":
@@ -78,8 +69,6 @@ func loadServeConfig(args []string, tray bool, stderr io.Writer) (cfg configs.Co
 			cfg.TLS.Key = set.TLS.Key
 		case "tls":
 			cfg.TLS.SelfSigned = *tlsMode == "self-signed"
-		case "log-level":
-			cfg.Log.Level = set.Log.Level
 		}
 	})
 	if *tlsMode != "" && *tlsMode != "self-signed" && *tlsMode != "off" {
@@ -89,4 +78,36 @@ func loadServeConfig(args []string, tray bool, stderr io.Writer) (cfg configs.Co
 	_, port, _ := net.SplitHostPort(cfg.Listen)
 	_, defPort, _ := net.SplitHostPort(def.Listen)
 	return cfg, port != defPort, open, cfg.Validate()
+}
+
+// bindCaptureFlags adds the flags of serve and push that choose and encode
+// the source, and --config, whose value it returns.
+func bindCaptureFlags(fs *flag.FlagSet, set *configs.Config, def configs.Config) (path *string) {
+	path = fs.String("config", "", "YAML config `file` (see configs/llcast.yml)")
+	fs.StringVar(&set.Source, "source", def.Source, "auto, test or device")
+	fs.StringVar(&set.Camera, "camera", def.Camera, "camera `name` (part of it is enough; see llcast devices)")
+	fs.StringVar(&set.Mic, "mic", def.Mic, "microphone `name` (part of it is enough)")
+	fs.StringVar(&set.Audio.Codec, "audio-codec", def.Audio.Codec, "aac or opus")
+	fs.IntVar(&set.Video.Bitrate, "video-bitrate", def.Video.Bitrate, "H.264 bitrate in `bit/s`")
+	fs.StringVar(&set.Log.Level, "log-level", def.Log.Level, "debug, info, warn or error")
+	return path
+}
+
+// applyCaptureFlag copies the flag named name, if bindCaptureFlags added
+// it, from set into cfg.
+func applyCaptureFlag(name string, cfg *configs.Config, set configs.Config) {
+	switch name {
+	case "source":
+		cfg.Source = set.Source
+	case "camera":
+		cfg.Camera = set.Camera
+	case "mic":
+		cfg.Mic = set.Mic
+	case "audio-codec":
+		cfg.Audio.Codec = set.Audio.Codec
+	case "video-bitrate":
+		cfg.Video.Bitrate = set.Video.Bitrate
+	case "log-level":
+		cfg.Log.Level = set.Log.Level
+	}
 }

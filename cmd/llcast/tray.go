@@ -18,7 +18,9 @@ import (
 // trayControl is what the tray needs of the running server.
 type trayControl interface {
 	Status() segmenter.BroadcastStatus
-	Viewers() int
+	// Audience says who gets the stream: "2 viewers", or for a push,
+	// the connection's state.
+	Audience() string
 	StartStream() error
 	StopStream() error
 }
@@ -255,7 +257,7 @@ func (t *tray) startOrStop() {
 // a D-Bus signal, so unchanged seconds cost nothing.
 func (t *tray) redraw() {
 	st := t.Control.Status()
-	now := trayState{live: st.Live, title: trayStatusTitle(st, t.Control.Viewers())}
+	now := trayState{live: st.Live, title: trayStatusTitle(st, t.Control.Audience())}
 	if now == t.shown {
 		return
 	}
@@ -272,7 +274,7 @@ func (t *tray) redraw() {
 
 // trayStatusTitle is the status item's text: "● Live — 2 viewers" or
 // "Offline".
-func trayStatusTitle(st segmenter.BroadcastStatus, viewers int) string {
+func trayStatusTitle(st segmenter.BroadcastStatus, audience string) string {
 	if !st.Live {
 		return "Offline"
 	}
@@ -283,7 +285,7 @@ func trayStatusTitle(st segmenter.BroadcastStatus, viewers int) string {
 	if st.Audio.State == ingest.StateLost {
 		title += " — mic lost"
 	}
-	return title + " — " + plural(viewers, "viewer")
+	return title + " — " + audience
 }
 
 func toggleTitle(live bool) string {

@@ -33,10 +33,10 @@ func (c *fakeTrayControl) Status() segmenter.BroadcastStatus {
 	return segmenter.BroadcastStatus{Live: c.live, Stream: "main"}
 }
 
-func (c *fakeTrayControl) Viewers() int {
+func (c *fakeTrayControl) Audience() string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.viewers
+	return plural(c.viewers, "viewer")
 }
 
 func (c *fakeTrayControl) StartStream() error {
@@ -249,7 +249,7 @@ func TestTrayStatusTitle(t *testing.T) {
 		{segmenter.BroadcastStatus{Live: true, Video: lostCam, Audio: lostMic}, 2, "● Live — camera lost — mic lost — 2 viewers"},
 	}
 	for _, c := range cases {
-		if got := trayStatusTitle(c.st, c.viewers); got != c.want {
+		if got := trayStatusTitle(c.st, plural(c.viewers, "viewer")); got != c.want {
 			t.Errorf("trayStatusTitle(%+v, %d) = %q, want %q", c.st, c.viewers, got, c.want)
 		}
 	}

@@ -3,12 +3,18 @@
 // without ManagedMediaSource). Plain ES2017, no build step; hls.js is loaded
 // before this file (both deferred) from /assets/vendor/hls.min.js.
 //
+// A file served on demand (body[data-vod="true"], or a playlist of
+// EXT-X-PLAYLIST-TYPE:VOD) plays like a video: the user seeks, and the
+// live-edge steering (keepUp) and the latency display stay off.
+//
 // For browser tests, window.llcast exposes:
 //   hls     the current Hls instance (null in native mode and while waiting to retry)
 //   video   the <video id="video"> element
 //   state   'loading' | 'live' | 'offline'
 //   mode    'hls' | 'native' | 'unsupported'
 //   url     the playlist URL
+//   stream  the stream's name (body[data-stream])
+//   vod     true for a stream served on demand
 //   latency last measured glass-to-glass latency in ms, or null
 //   link    the last stream link made with #link-open, as POST /api/links
 //           answered it ({id, stream, subject, created, expires, url, qr}), or null
@@ -32,6 +38,7 @@
   const unmuteBtn = document.getElementById('unmute');
   const messageEl = document.getElementById('message');
   const url = document.body.dataset.src;
+  const stream = document.body.dataset.stream;
 
   const llcast = {
     hls: null,
@@ -39,6 +46,8 @@
     state: 'loading',
     mode: '',
     url: url,
+    stream: stream,
+    vod: document.body.dataset.vod === 'true',
     latency: null,
     link: null,
   };
@@ -116,8 +125,30 @@
     }
     lastProgressAt = Date.now();
     video.controls = true;
-    setState('live', 'Live');
+    setState('live', llcast.vod ? 'On demand' : 'Live');
     showMessage('');
+  }
+
+  // Once the playlist says it is on demand, the page stops steering.
+  function markVOD() {
+    if (llcast.vod) {
+      return;
+    }
+    llcast.vod = true;
+    video.playbackRate = 1;
+    if (llcast.state === 'live') {
+      setState('live', 'On demand');
+    }
+  }
+
+  // The end of a video on demand is not the end of a broadcast: the user
+  // may seek back, so nothing restarts.
+  function onEnded() {
+    if (llcast.vod) {
+      statusEl.textContent = 'Ended';
+      return;
+    }
+    offline(); // EXT-X-ENDLIST: the broadcast stopped
   }
 
   // ---------- hls.js (MediaSource) ----------
@@ -146,6 +177,14 @@
     llcast.hls = hls;
     hls.on(Hls.Events.ERROR, (event, data) => onHlsError(hls, data));
     hls.on(Hls.Events.MANIFEST_PARSED, () => play());
+    // A live playlist that ended says live === false too; only the type
+    // tells a file on demand.
+    hls.on(Hls.Events.LEVEL_LOADED, (event, data) => {
+      const d = data && data.details;
+      if (hls === llcast.hls && d && d.live === false && d.type === 'VOD') {
+        markVOD();
+      }
+    });
     hls.loadSource(url);
     hls.attachMedia(video);
   }
@@ -201,7 +240,7 @@
   // ---------- latency + watchdog ----------
 
   function measureLatency() {
-    if (llcast.state !== 'live') {
+    if (llcast.state !== 'live' || llcast.vod) {
       return null;
     }
     if (llcast.mode === 'hls' && llcast.hls) {
@@ -226,7 +265,8 @@
   // CATCH_UP_RATE× fast; otherwise at normal speed.
   function keepUp(now) {
     const hls = llcast.hls;
-    if (llcast.mode !== 'hls' || !hls || video.paused || llcast.state !== 'live' || video.buffered.length === 0) {
+    if (llcast.mode !== 'hls' || !hls || llcast.vod || video.paused || llcast.state !== 'live' ||
+        video.buffered.length === 0) {
       return;
     }
     const target = hls.targetLatency;
@@ -369,7 +409,7 @@
         credentials: 'same-origin',
         cache: 'no-store',
         headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
-        body: '{}', // the server's default lifetime (24 h)
+        body: JSON.stringify({ stream: stream }), // the server's default lifetime (24 h)
         signal: abort ? abort.signal : undefined,
       });
       data = await res.json().catch(() => null);
@@ -468,7 +508,13 @@
   });
   video.addEventListener('volumechange', syncUnmute);
   video.addEventListener('playing', onLive);
-  video.addEventListener('ended', offline); // EXT-X-ENDLIST: the broadcast stopped
+  video.addEventListener('ended', onEnded);
+  video.addEventListener('loadedmetadata', () => {
+    // Safari gives a live stream an infinite duration.
+    if (llcast.mode === 'native' && isFinite(video.duration) && video.duration > 0) {
+      markVOD();
+    }
+  });
   video.addEventListener('error', () => {
     // hls.js reports media problems through its own ERROR event.
     if (llcast.mode === 'native' && video.getAttribute('src')) {
