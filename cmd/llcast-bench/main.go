@@ -50,8 +50,15 @@
 // the followers used (near 100 % means the load generator, not llcast,
 // was the limit). With fewer than 2 CPUs the phase is skipped.
 //
-// -skip-latency, -skip-switch, -skip-proxy, -skip-cpu and -skip-capacity
-// leave a phase out.
+// Pushed streams (push.go; -skip-push): glass to glass of a stream that
+// `llcast push --source test` sends over SRT on loopback to a second
+// server, against that server's own test source measured the same way
+// (-push-latency-duration each); then the CPU and peak RSS of a server
+// with -push-streams (4) such streams, no local capture and no viewers
+// (-push-cpu-duration).
+//
+// -skip-latency, -skip-switch, -skip-proxy, -skip-cpu, -skip-push and
+// -skip-capacity leave a phase out.
 package main
 
 import (
@@ -104,7 +111,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	// Only the phases with a browser need Chromium; the others run
 	// without it.
 	var chromium string
-	if !*skipLatency || !*proxy.skip {
+	if !*skipLatency || !*proxy.skip || !*push.skip {
 		var err error
 		if chromium, err = chromiumPath(); err != nil {
 			return err
@@ -114,6 +121,9 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		if err := playbackPhase(ctx, out, chromium, *bin, *duration, *switches); err != nil {
 			return err
 		}
+	}
+	if err := push.latencyPhase(ctx, out, chromium, *bin); err != nil {
+		return fmt.Errorf("pushed stream latency: %w", err)
 	}
 	if err := proxy.run(ctx, out, chromium, *bin, *duration); err != nil {
 		return fmt.Errorf("proxy: %w", err)

@@ -18,6 +18,7 @@ type pushOptions struct {
 	skip     *bool
 	streams  *int
 	duration *time.Duration
+	latency  *time.Duration
 }
 
 func addPushFlags(fs *flag.FlagSet) *pushOptions {
@@ -25,6 +26,7 @@ func addPushFlags(fs *flag.FlagSet) *pushOptions {
 		skip:     fs.Bool("skip-push", false, "skip the pushed-stream phases"),
 		streams:  fs.Int("push-streams", 4, "how many streams llcast push sends for the cost phase"),
 		duration: fs.Duration("push-cpu-duration", 60*time.Second, "how long to measure the server with pushed streams"),
+		latency:  fs.Duration("push-latency-duration", 60*time.Second, "how long to sample the latency of the local and the pushed stream, each"),
 	}
 }
 
@@ -136,5 +138,52 @@ func (o *pushOptions) costPhase(ctx context.Context, out io.Writer, bin string) 
 		" no local capture, no viewers, over %v:\n", n, use.wall.Round(time.Second))
 	fmt.Fprintf(out, "  CPU %.1f %% of one core; peak RSS %.1f MiB\n",
 		100*use.cpu.Seconds()/use.wall.Seconds(), float64(use.hwmEnd)/1024)
+	return nil
+}
+
+// latencyPhase measures glass to glass of a stream that llcast push sends
+// (the test source, over SRT on loopback) to a second llcast, played in
+// Chromium, and of that server's own local test source in the same
+// conditions, one after the other: the difference is what the push adds.
+func (o *pushOptions) latencyPhase(ctx context.Context, out io.Writer, chromium, bin string) error {
+	if *o.skip {
+		return nil
+	}
+	var keys []string
+	srv, err := startServerWith(ctx, bin, func(s *server) (err error) {
+		keys, err = addPushStreams(ctx, s, 1, true)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	defer srv.stop()
+	p, err := startPush(bin, srv, "push1", keys[0])
+	if err != nil {
+		return err
+	}
+	defer p.stop()
+	if err := srv.waitLog(ctx, "the stream is live", 1, 30*time.Second); err != nil {
+		return fmt.Errorf("%w\nserver log (end):\n%s\npush log:\n%s", err, srv.logTail(), p.log)
+	}
+	results := map[string]*latencyResult{}
+	for _, stream := range []string{mainStream, "push1"} {
+		tab, closeTab, err := openStreamPage(ctx, chromium, srv.URL, srv.password, stream)
+		if err != nil {
+			return fmt.Errorf("%s: %w\nserver log (end):\n%s", stream, err, srv.logTail())
+		}
+		res, err := measureLatency(tab, *o.latency)
+		closeTab()
+		if err != nil {
+			return fmt.Errorf("%s: %w", stream, err)
+		}
+		results[stream] = res
+	}
+	fmt.Fprintln(out, "local test source, in the server that takes the push:")
+	results[mainStream].print(out)
+	fmt.Fprintln(out, "pushed stream (llcast push --source test → SRT on loopback → llcast serve → Chromium):")
+	results["push1"].print(out)
+	local, pushed := results[mainStream].median(), results["push1"].median()
+	fmt.Fprintf(out, "  the push adds %+.0f ms at p50 (%.0f ms against %.0f ms)\n", pushed-local, pushed, local)
 	return nil
 }
