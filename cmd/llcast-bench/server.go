@@ -24,10 +24,10 @@ type server struct {
 	dir      string
 	bin      string
 	// SRT is the loopback address publishers push to; RTMP is off.
-	SRT      string
-	cmd      *exec.Cmd
-	exited   chan struct{} // closed when the process has exited
-	log      *lockedBuffer
+	SRT    string
+	cmd    *exec.Cmd
+	exited chan struct{} // closed when the process has exited
+	log    *lockedBuffer
 }
 
 // startServer starts it; wrap, when given, is the command line that runs
