@@ -36,12 +36,10 @@ func Assets() fs.FS {
 	return sub
 }
 
-// Templates returns the parsed html templates ("login.html", "watch.html",
-// "studio.html").
-//
-// login.html expects data with fields Error, Username and Next (strings);
-// watch.html and studio.html expect Stream and Username. partials.html
-// holds what the pages share (the head, the user menu).
+// Templates returns the parsed html templates: the pages login.html,
+// streams.html (the list at /), watch.html, studio.html and notice.html
+// (403 and 404), and partials.html, what the pages share (the head, the
+// user menu). The handlers in httpapi say what data each one takes.
 func Templates() (*template.Template, error) {
 	return template.ParseFS(files, "templates/*.html")
 }
