@@ -50,38 +50,3 @@ func aacTrack(path string, conf mpeg4audio.AudioSpecificConfig) (*ingest.Track, 
 		AACConfig:  conf,
 	}, nil
 }
-
-// withParams puts the parameter sets in front of an IDR that lacks them
-// and drops access unit delimiters, as ingest.Source promises.
-func withParams(au [][]byte, sps, pps []byte) [][]byte {
-	out := make([][]byte, 0, len(au)+2)
-	idr, hasSPS, hasPPS := false, false, false
-	for _, u := range au {
-		if len(u) == 0 {
-			continue
-		}
-		switch h264.NALUType(u[0] & 0x1f) {
-		case h264.NALUTypeAccessUnitDelimiter:
-			continue
-		case h264.NALUTypeIDR:
-			idr = true
-		case h264.NALUTypeSPS:
-			hasSPS = true
-		case h264.NALUTypePPS:
-			hasPPS = true
-		}
-		out = append(out, u)
-	}
-	if !idr || (hasSPS && hasPPS) || sps == nil || pps == nil {
-		return out
-	}
-	// One of the two is missing: put both known ones first, in the order
-	// decoders expect, instead of whatever half the picture carried.
-	params := [][]byte{sps, pps}
-	for _, u := range out {
-		if t := h264.NALUType(u[0] & 0x1f); t != h264.NALUTypeSPS && t != h264.NALUTypePPS {
-			params = append(params, u)
-		}
-	}
-	return params
-}

@@ -8,9 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/bluenviron/mediacommon/v2/pkg/codecs/h264"
-
 	"github.com/llcast/llcast/ingest"
+	"github.com/llcast/llcast/ingest/ingesttest"
 )
 
 func TestOpen(t *testing.T) {
@@ -85,16 +84,7 @@ func checkSamples(t *testing.T, f *File) {
 		if s.PTS > s.DTS {
 			reordered++
 		}
-		for _, u := range s.Units {
-			if h264.NALUType(u[0]&0x1f) == h264.NALUTypeAccessUnitDelimiter {
-				t.Fatal("an access unit delimiter was kept")
-			}
-		}
-		if h264.IsRandomAccess(s.Units) {
-			if len(s.Units) < 3 || h264.NALUType(s.Units[0][0]&0x1f) != h264.NALUTypeSPS || h264.NALUType(s.Units[1][0]&0x1f) != h264.NALUTypePPS {
-				t.Fatalf("IDR without SPS and PPS in front: %d units", len(s.Units))
-			}
-		}
+		ingesttest.CheckH264Units(t, counts[s.Track]-1, s.Units)
 	}
 	tracks := f.Tracks()
 	if counts[tracks[0]] != 120 {

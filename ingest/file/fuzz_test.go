@@ -3,6 +3,9 @@ package file
 import (
 	"os"
 	"testing"
+	"time"
+
+	"github.com/llcast/llcast/ingest/ingesttest"
 )
 
 // FuzzOpen feeds Open damaged and made-up files: it must fail cleanly or
@@ -15,7 +18,7 @@ func FuzzOpen(f *testing.F) {
 		join(h264Args, aacArgs, []string{"-f", "mpegts"}),
 		{"-map", "1:a", "-c:a", "aac", "-f", "mp4"},
 	} {
-		b, err := os.ReadFile(makeMedia(f, "seed", "32x32", 0.1, args...))
+		b, err := os.ReadFile(ingesttest.MakeClip(f, "seed", "32x32", 100*time.Millisecond, args...))
 		if err != nil {
 			f.Fatal(err)
 		}

@@ -1,13 +1,13 @@
 package file
 
 import (
-	"context"
 	"log/slog"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/llcast/llcast/ingest/ingesttest"
 )
 
 // media makes a test file with ffmpeg: a 320×240 test picture at 30 fps
@@ -15,31 +15,7 @@ import (
 // h264Args asks for a keyframe every second).
 func media(t testing.TB, name string, seconds float64, args ...string) string {
 	t.Helper()
-	return makeMedia(t, name, "320x240", seconds, args...)
-}
-
-func makeMedia(t testing.TB, name, size string, seconds float64, args ...string) string {
-	t.Helper()
-	ffmpeg, err := exec.LookPath("ffmpeg")
-	if err != nil {
-		t.Fatal("ffmpeg is needed: ", err)
-	}
-	out := filepath.Join(t.TempDir(), name)
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	cmd := []string{"-hide_banner", "-loglevel", "error", "-nostdin", "-y",
-		"-f", "lavfi", "-i", "testsrc2=size=" + size + ":rate=30",
-		"-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
-		"-t", formatSeconds(seconds)}
-	cmd = append(append(cmd, args...), out)
-	if b, err := exec.CommandContext(ctx, ffmpeg, cmd...).CombinedOutput(); err != nil {
-		t.Fatalf("ffmpeg %v: %v\n%s", cmd, err, b)
-	}
-	return out
-}
-
-func formatSeconds(s float64) string {
-	return time.Duration(s * float64(time.Second)).String()
+	return ingesttest.MakeClip(t, name, "320x240", time.Duration(seconds*float64(time.Second)), args...)
 }
 
 // h264 and aac are the usual encoder arguments.

@@ -21,8 +21,8 @@ const maxSeconds = 7 * 24 * 3600
 type mp4Demuxer struct {
 	// mu serialises GetPayload, which seeks the shared file.
 	mu      sync.Mutex
-	samples [][]*pmp4.Sample // per chosen track
-	params  [][2][]byte      // H.264 SPS and PPS per track, from the avcC
+	samples [][]*pmp4.Sample    // per chosen track
+	params  []ingest.H264Params // per track, from the avcC
 	video   []bool
 }
 
@@ -47,11 +47,11 @@ func openMP4(path string, r io.ReadSeeker, ra io.ReaderAt, size int64) (*layout,
 	for i, t := range chosen {
 		d.samples = append(d.samples, t.Samples)
 		d.video = append(d.video, tracks[i].IsVideo())
+		var params ingest.H264Params
 		if c, ok := t.Codec.(*codecs.H264); ok {
-			d.params = append(d.params, [2][]byte{c.SPS, c.PPS})
-		} else {
-			d.params = append(d.params, [2][]byte{})
+			params = ingest.H264Params{SPS: c.SPS, PPS: c.PPS}
 		}
+		d.params = append(d.params, params)
 		starts[i] = startTime{shifts[t.ID], int64(t.TimeScale)}
 	}
 	base := earliest(starts)
@@ -70,16 +70,14 @@ func openMP4(path string, r io.ReadSeeker, ra io.ReaderAt, size int64) (*layout,
 
 // chooseMP4 picks the first H.264 and the first AAC or Opus track.
 func chooseMP4(path string, all []*pmp4.Track) ([]*pmp4.Track, []*ingest.Track, error) {
-	var video, audio *pmp4.Track
-	var videoTrack, audioTrack *ingest.Track
-	var badVideo, badAudio error
+	var choice trackChoice[*pmp4.Track]
 	for _, t := range all {
 		if len(t.Samples) == 0 || t.TimeScale == 0 {
 			continue
 		}
 		switch c := t.Codec.(type) {
 		case *codecs.H264:
-			if video != nil {
+			if choice.videoTrack != nil {
 				continue
 			}
 			it, err := h264Track(c.SPS)
@@ -89,53 +87,24 @@ func chooseMP4(path string, all []*pmp4.Track) ([]*pmp4.Track, []*ingest.Track, 
 			if err != nil {
 				return nil, nil, fmt.Errorf("%s: track %d: the H.264 configuration is invalid: %w", path, t.ID, err)
 			}
-			video, videoTrack = t, it
+			choice.take(t, it)
 		case *codecs.MPEG4Audio:
-			if audio != nil {
-				continue
+			if it, err := aacTrack(path, c.Config); err != nil {
+				choice.refuse(false, err)
+			} else {
+				choice.take(t, it)
 			}
-			it, err := aacTrack(path, c.Config)
-			if err != nil {
-				badAudio = err
-				continue
-			}
-			audio, audioTrack = t, it
 		case *codecs.Opus:
-			if audio != nil {
-				continue
-			}
-			audio = t
-			audioTrack = &ingest.Track{Codec: ingest.CodecOpus, ClockRate: 48000, SampleRate: 48000, Channels: c.ChannelCount}
+			choice.take(t, &ingest.Track{Codec: ingest.CodecOpus, ClockRate: 48000, SampleRate: 48000, Channels: c.ChannelCount})
 		default:
 			kind := "audio"
 			if c.IsVideo() {
 				kind = "video"
 			}
-			err := unsupported(path, kind, codecName(c))
-			if c.IsVideo() {
-				badVideo = err
-			} else {
-				badAudio = err
-			}
+			choice.refuse(c.IsVideo(), unsupported(path, kind, codecName(c)))
 		}
 	}
-	switch {
-	case video == nil && badVideo != nil:
-		return nil, nil, badVideo
-	case audio == nil && badAudio != nil:
-		return nil, nil, badAudio
-	case video == nil && audio == nil:
-		return nil, nil, fmt.Errorf("%s: the file has no video or audio track", path)
-	}
-	var chosen []*pmp4.Track
-	var tracks []*ingest.Track
-	if video != nil {
-		chosen, tracks = append(chosen, video), append(tracks, videoTrack)
-	}
-	if audio != nil {
-		chosen, tracks = append(chosen, audio), append(tracks, audioTrack)
-	}
-	return chosen, tracks, nil
+	return choice.result(path)
 }
 
 // codecName names an MP4 codec for an error message.
@@ -229,7 +198,11 @@ func (d *mp4Demuxer) units(track, n int) ([][]byte, error) {
 	if err := au.Unmarshal(b); err != nil {
 		return nil, fmt.Errorf("sample %d: %w", n, err)
 	}
-	return withParams(au, d.params[track][0], d.params[track][1]), nil
+	// Samples are read in any order: each starts from the avcC's
+	// parameter sets, not from those an earlier sample carried.
+	params := d.params[track]
+	units, _ := params.AccessUnit(au)
+	return units, nil
 }
 
 func (d *mp4Demuxer) close() {}

@@ -5,9 +5,10 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/bluenviron/mediacommon/v2/pkg/codecs/h264"
 	"github.com/bluenviron/mediacommon/v2/pkg/formats/mpegts"
 	tscodecs "github.com/bluenviron/mediacommon/v2/pkg/formats/mpegts/codecs"
+
+	"github.com/llcast/llcast/ingest"
 )
 
 // errMissed: a sample was not where the index said reading could start.
@@ -21,8 +22,8 @@ type tsCursor struct {
 	from   int64 // where reading started after the header
 	r      *mpegts.Reader
 	queues [][]tsSample
-	params [][2][]byte
-	next   []int // per track, the sample after the last one taken
+	params []ingest.H264Params // per track, for IDRs that lack them
+	next   []int               // per track, the sample after the last one taken
 }
 
 type tsSample struct {
@@ -46,7 +47,7 @@ func (c *tsCursor) open(from int64) error {
 		return fmt.Errorf("reading the MPEG-TS tracks: %w", err)
 	}
 	c.queues = make([][]tsSample, len(c.d.tracks))
-	c.params = make([][2][]byte, len(c.d.tracks))
+	c.params = make([]ingest.H264Params, len(c.d.tracks))
 	copy(c.params, c.d.params)
 	// One decoder for all tracks, fed in file order, as when the file was
 	// opened: the prefix is the same, and the jump to from moves forward.
@@ -63,7 +64,8 @@ func (c *tsCursor) open(from int64) error {
 		switch t.Codec.(type) {
 		case *tscodecs.H264:
 			c.r.OnDataH264(t, func(_, dts int64, au [][]byte) error {
-				c.push(i, tsKey{dts: td.Decode(dts)}, c.h264Units(i, au))
+				units, _ := c.params[i].AccessUnit(au)
+				c.push(i, tsKey{dts: td.Decode(dts)}, units)
 				return nil
 			})
 		case *tscodecs.MPEG4Audio:
@@ -77,21 +79,6 @@ func (c *tsCursor) open(from int64) error {
 		}
 	}
 	return nil
-}
-
-// h264Units keeps the parameter sets current and puts them in front of
-// IDRs that lack them.
-func (c *tsCursor) h264Units(i int, au [][]byte) [][]byte {
-	for _, u := range au {
-		switch {
-		case len(u) == 0:
-		case h264.NALUType(u[0]&0x1f) == h264.NALUTypeSPS:
-			c.params[i][0] = u
-		case h264.NALUType(u[0]&0x1f) == h264.NALUTypePPS:
-			c.params[i][1] = u
-		}
-	}
-	return withParams(au, c.params[i][0], c.params[i][1])
 }
 
 // push queues a sample of the span; samples outside it are dropped.

@@ -43,7 +43,7 @@ type tsDemuxer struct {
 	tracks []*mpegts.Track // per chosen track
 	keys   [][]tsKey
 	starts [][]int64
-	params [][2][]byte // the first SPS and PPS, per video track
+	params []ingest.H264Params // the first SPS and PPS, per track
 }
 
 // countingReader counts the bytes read from a file.
@@ -77,7 +77,7 @@ func openTS(path string, f *os.File, size int64) (*layout, demuxer, error) {
 		s.clock = append(s.clock, int64(t.ClockRate))
 		d.keys = append(d.keys, nil)
 		d.starts = append(d.starts, nil)
-		d.params = append(d.params, [2][]byte{})
+		d.params = append(d.params, ingest.H264Params{})
 		s.listen(r, i)
 	}
 	for {
@@ -94,62 +94,39 @@ func openTS(path string, f *os.File, size int64) (*layout, demuxer, error) {
 
 // choose picks the first H.264 and the first AAC track.
 func (d *tsDemuxer) choose(path string, all []*mpegts.Track) ([]*ingest.Track, error) {
-	var video, audio *mpegts.Track
-	var audioTrack *ingest.Track
-	var badVideo, badAudio error
+	var choice trackChoice[*mpegts.Track]
 	for _, t := range all {
 		switch c := t.Codec.(type) {
 		case *tscodecs.H264:
-			if video == nil {
-				video = t
-			}
+			// Width and height come with the first SPS.
+			choice.take(t, &ingest.Track{Codec: ingest.CodecH264, ClockRate: 90000})
 		case *tscodecs.MPEG4Audio:
-			if audio != nil {
-				continue
+			if it, err := aacTrack(path, c.Config); err != nil {
+				choice.refuse(false, err)
+			} else {
+				choice.take(t, it)
 			}
-			it, err := aacTrack(path, c.Config)
-			if err != nil {
-				badAudio = err
-				continue
-			}
-			audio, audioTrack = t, it
 		case *tscodecs.H265:
-			badVideo = unsupported(path, "video", "H265")
+			choice.refuse(true, unsupported(path, "video", "H265"))
 		case *tscodecs.MPEG4Video:
-			badVideo = unsupported(path, "video", "MPEG-4 Visual")
+			choice.refuse(true, unsupported(path, "video", "MPEG-4 Visual"))
 		case *tscodecs.MPEG1Video:
-			badVideo = unsupported(path, "video", "MPEG-1/2 Video")
+			choice.refuse(true, unsupported(path, "video", "MPEG-1/2 Video"))
 		case *tscodecs.MPEG1Audio:
-			badAudio = unsupported(path, "audio", "MPEG-1 Audio (MP2/MP3)")
+			choice.refuse(false, unsupported(path, "audio", "MPEG-1 Audio (MP2/MP3)"))
 		case *tscodecs.MPEG4AudioLATM:
-			badAudio = unsupported(path, "audio", "AAC in LATM")
+			choice.refuse(false, unsupported(path, "audio", "AAC in LATM"))
 		case *tscodecs.Opus:
-			badAudio = unsupported(path, "audio", "Opus in MPEG-TS")
+			choice.refuse(false, unsupported(path, "audio", "Opus in MPEG-TS"))
 		case *tscodecs.AC3:
-			badAudio = unsupported(path, "audio", "AC-3")
+			choice.refuse(false, unsupported(path, "audio", "AC-3"))
 		case *tscodecs.EAC3:
-			badAudio = unsupported(path, "audio", "E-AC-3")
+			choice.refuse(false, unsupported(path, "audio", "E-AC-3"))
 		}
 	}
-	switch {
-	case video == nil && badVideo != nil:
-		return nil, badVideo
-	case audio == nil && badAudio != nil:
-		return nil, badAudio
-	case video == nil && audio == nil:
-		return nil, fmt.Errorf("%s: the file has no video or audio track", path)
-	}
-	var tracks []*ingest.Track
-	if video != nil {
-		d.tracks = append(d.tracks, video)
-		// Width and height come with the first SPS.
-		tracks = append(tracks, &ingest.Track{Codec: ingest.CodecH264, ClockRate: 90000})
-	}
-	if audio != nil {
-		d.tracks = append(d.tracks, audio)
-		tracks = append(tracks, audioTrack)
-	}
-	return tracks, nil
+	chosen, tracks, err := choice.result(path)
+	d.tracks = chosen
+	return tracks, err
 }
 
 // reader starts reading where every sample of s can be had whole: the

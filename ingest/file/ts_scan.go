@@ -27,14 +27,13 @@ func (s *tsScan) listen(r *mpegts.Reader, i int) {
 	switch t.Codec.(type) {
 	case *tscodecs.H264:
 		r.OnDataH264(t, func(pts, dts int64, au [][]byte) error {
-			for _, u := range au {
-				switch {
-				case len(u) == 0:
-				case h264.NALUType(u[0]&0x1f) == h264.NALUTypeSPS && s.d.params[i][0] == nil:
-					s.d.params[i][0] = u
-				case h264.NALUType(u[0]&0x1f) == h264.NALUTypePPS && s.d.params[i][1] == nil:
-					s.d.params[i][1] = u
-				}
+			p := &s.d.params[i]
+			sps, pps := ingest.H264ParamSets(au)
+			if p.SPS == nil {
+				p.SPS = sps
+			}
+			if p.PPS == nil {
+				p.PPS = pps
 			}
 			size := 0
 			for _, u := range au {
@@ -105,11 +104,10 @@ func (s *tsScan) finish(path string, tracks []*ingest.Track) (*layout, demuxer, 
 			continue
 		}
 		if t.IsVideo() {
-			sps, pps := s.d.params[i][0], s.d.params[i][1]
-			if sps == nil || pps == nil {
+			if !s.d.params[i].Ready() {
 				return nil, nil, fmt.Errorf("%s: the H.264 track has no SPS and PPS", path)
 			}
-			it, err := h264Track(sps)
+			it, err := h264Track(s.d.params[i].SPS)
 			if err != nil {
 				return nil, nil, fmt.Errorf("%s: %w", path, err)
 			}

@@ -14,7 +14,6 @@ import (
 
 	"github.com/bluenviron/gortmplib"
 	"github.com/bluenviron/gortmplib/pkg/codecs"
-	"github.com/bluenviron/mediacommon/v2/pkg/codecs/h264"
 	"github.com/bluenviron/mediacommon/v2/pkg/codecs/opus"
 
 	"github.com/llcast/llcast/ingest"
@@ -173,7 +172,7 @@ func (s *sender) Write(sample ingest.Sample) error {
 		return s.err
 	}
 	if !s.headersSent {
-		sps, pps := parameterSets(sample.Units)
+		sps, pps := ingest.H264ParamSets(sample.Units)
 		if rt != s.video || sps == nil || pps == nil {
 			return nil
 		}
@@ -214,22 +213,6 @@ func (s *sender) write(rt *gortmplib.Track, sample ingest.Sample) error {
 		}
 	}
 	return nil
-}
-
-// parameterSets returns the SPS and PPS in an access unit, if any.
-func parameterSets(au [][]byte) (sps, pps []byte) {
-	for _, nalu := range au {
-		if len(nalu) == 0 {
-			continue
-		}
-		switch h264.NALUType(nalu[0] & 0x1f) {
-		case h264.NALUTypeSPS:
-			sps = nalu
-		case h264.NALUTypePPS:
-			pps = nalu
-		}
-	}
-	return sps, pps
 }
 
 // drain reads what the server sends and throws it away: RTMP servers

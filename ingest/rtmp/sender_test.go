@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/llcast/llcast/ingest"
+	"github.com/llcast/llcast/ingest/ingesttest"
 )
 
 // testStream is a few seconds of real H.264 and AAC (or stand-in Opus)
@@ -177,14 +178,14 @@ func TestSenderRoundTrip(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			rec := newRecorder("main", testKey)
+			rec := ingesttest.NewRecorder("main", testKey)
 			var serverTLS, clientTLS *tls.Config
 			scheme := "rtmp"
 			if c.tls {
 				serverTLS, clientTLS = selfSigned(t), &tls.Config{InsecureSkipVerify: true} //nolint:gosec // the test's own certificate
 				scheme = "rtmps"
 			}
-			s, logs := startServer(t, rec.publishers(), func(s *Server) { s.TLSConfig = serverTLS })
+			s, logs := startServer(t, rec, func(s *Server) { s.TLSConfig = serverTLS })
 			stream := newTestStream(t, c.audio, 90)
 			snd := dialTest(t, scheme+"://"+s.Addr().String()+"/live", "main", testKey, stream.tracks, clientTLS)
 			if c.concurrent {
@@ -198,21 +199,21 @@ func TestSenderRoundTrip(t *testing.T) {
 			if err := snd.Close(); err != nil {
 				t.Fatal(err)
 			}
-			rec.waitDone(t)
+			rec.WaitEnded(t)
 
-			if p := rec.pubs[0]; p.Protocol != scheme || p.Stream != "main" {
+			if p := rec.Publications()[0]; p.Protocol != scheme || p.Stream != "main" {
 				t.Errorf("publication = %+v", p)
 			}
 			for _, sent := range stream.tracks {
-				got := rec.track(sent.Codec)
+				got := rec.Track(sent.Codec)
 				if got == nil {
-					t.Fatalf("no %s track arrived: %s", sent.Codec, ingest.DescribeTracks(rec.tracks))
+					t.Fatalf("no %s track arrived: %s", sent.Codec, ingest.DescribeTracks(rec.Tracks()))
 				}
 				if got.ClockRate != sent.ClockRate || got.Width != sent.Width || got.Height != sent.Height ||
 					got.SampleRate != sent.SampleRate || got.Channels != sent.Channels {
 					t.Errorf("track %+v arrived as %+v", sent, got)
 				}
-				compareSamples(t, sent, rec.samplesOf(sent.Codec), stream.samples)
+				compareSamples(t, sent, rec.SamplesOf(sent.Codec), stream.samples)
 			}
 			if strings.Contains(logs.String(), testKey) {
 				t.Errorf("the log holds the key:\n%s", logs)
@@ -250,8 +251,8 @@ func compareSamples(t *testing.T, track *ingest.Track, got, all []ingest.Sample)
 }
 
 func TestSenderRefused(t *testing.T) {
-	rec := newRecorder("main", testKey)
-	s, _ := startServer(t, rec.publishers(), nil)
+	rec := ingesttest.NewRecorder("main", testKey)
+	s, _ := startServer(t, rec, nil)
 	u, _ := url.Parse(rtmpURL(s, ""))
 	stream := newTestStream(t, ingest.CodecAAC, 1)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -267,14 +268,9 @@ func TestSenderRefused(t *testing.T) {
 }
 
 func TestSenderWriteAfterServerLeft(t *testing.T) {
-	rec := newRecorder("main", testKey)
-	s, _ := startServer(t, rec.publishers(), nil)
-	stream := newTestStream(t, ingest.CodecAAC, 90)
-	snd := dialTest(t, rtmpURL(s, ""), "main", testKey, stream.tracks, nil)
-	stream.send(t, snd)
-	waitFor(t, "samples", func() bool { return rec.sampleCount() > 0 })
+	s, _, stream, snd := publishTestStream(t)
 	s.Close()
-	waitFor(t, "a failing write", func() bool { return snd.Write(stream.samples[0]) != nil })
+	ingesttest.WaitFor(t, "a failing write", func() bool { return snd.Write(stream.samples[0]) != nil })
 }
 
 func TestPublishURL(t *testing.T) {

@@ -12,15 +12,13 @@ import (
 	"github.com/bluenviron/mediacommon/v2/pkg/codecs/h264"
 
 	"github.com/llcast/llcast/ingest"
+	"github.com/llcast/llcast/ingest/ingesttest"
 )
 
 const testKey = "s3cretKEY42"
 
-// lavfi inputs: a moving picture and a tone.
-var testInputs = []string{
-	"-f", "lavfi", "-i", "testsrc2=size=320x240:rate=30",
-	"-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
-}
+// testInputs are ffmpeg's: a moving picture and a tone.
+var testInputs = ingesttest.FFmpegInputs("320x240")
 
 func rtmpURL(s *Server, path string) string {
 	return fmt.Sprintf("rtmp://%s%s", s.Addr(), path)
@@ -41,15 +39,14 @@ func TestServerFFmpegPush(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			rec := newRecorder("main", testKey)
-			s, logs := startServer(t, rec.publishers(), nil)
+			rec := ingesttest.NewRecorder("main", testKey)
+			s, logs := startServer(t, rec, nil)
 			args := append(append([]string{"-re"}, testInputs...),
 				"-c:v", "libx264", "-g", "30", "-c:a", "aac", "-t", "3", "-f", "flv")
-			if out, err := ffmpeg(t, append(args, c.args(s)...)...); err != nil {
+			if out, err := ingesttest.FFmpeg(t, append(args, c.args(s)...)...); err != nil {
 				t.Fatalf("ffmpeg: %v\n%s\nserver log:\n%s", err, out, logs)
 			}
-			rec.waitDone(t)
-			checkFFmpegPush(t, rec)
+			checkFFmpegPush(t, rec, rec.WaitEnded(t))
 			if strings.Contains(logs.String(), testKey) {
 				t.Errorf("the log holds the key:\n%s", logs)
 			}
@@ -57,25 +54,28 @@ func TestServerFFmpegPush(t *testing.T) {
 	}
 }
 
-func checkFFmpegPush(t *testing.T, rec *recorder) {
+// checkFFmpegPush checks what ffmpeg's push left in rec; runErr is what
+// the source's Run returned.
+func checkFFmpegPush(t *testing.T, rec *ingesttest.Recorder, runErr error) {
 	t.Helper()
-	if n := rec.publishCount(); n != 1 {
+	pubs := rec.Publications()
+	if n := len(pubs); n != 1 {
 		t.Fatalf("Publish called %d times, want 1", n)
 	}
-	p := rec.pubs[0]
+	p := pubs[0]
 	if p.Stream != "main" || p.Protocol != "rtmp" || p.Remote == "" || p.Since.IsZero() {
 		t.Errorf("publication = %+v", p)
 	}
 	if p.Stats == nil || p.Stats().Bytes == 0 {
 		t.Error("Stats reports no bytes received")
 	}
-	if rec.runErr == nil || !strings.Contains(rec.runErr.Error(), "hung up") {
-		t.Errorf("Run returned %v, want the publisher hanging up", rec.runErr)
+	if runErr == nil || !strings.Contains(runErr.Error(), "hung up") {
+		t.Errorf("Run returned %v, want the publisher hanging up", runErr)
 	}
 
-	video, audio := rec.track(ingest.CodecH264), rec.track(ingest.CodecAAC)
+	video, audio := rec.Track(ingest.CodecH264), rec.Track(ingest.CodecAAC)
 	if video == nil || audio == nil {
-		t.Fatalf("tracks = %v, want H.264 and AAC", ingest.DescribeTracks(rec.tracks))
+		t.Fatalf("tracks = %v, want H.264 and AAC", ingest.DescribeTracks(rec.Tracks()))
 	}
 	if video.ClockRate != 90000 || video.Width != 320 || video.Height != 240 || video.ConstantRate {
 		t.Errorf("video track = %+v", video)
@@ -84,7 +84,7 @@ func checkFFmpegPush(t *testing.T, rec *recorder) {
 		t.Errorf("audio track = %+v", audio)
 	}
 
-	vs := rec.samplesOf(ingest.CodecH264)
+	vs := rec.SamplesOf(ingest.CodecH264)
 	if len(vs) < 60 {
 		t.Fatalf("%d video samples, want at least 60", len(vs))
 	}
@@ -102,25 +102,19 @@ func checkFFmpegPush(t *testing.T, rec *recorder) {
 		if i > 0 && s.NTP.Before(vs[i-1].NTP) {
 			t.Fatalf("video sample %d: NTP goes back", i)
 		}
-		types := naluTypes(s.Units)
-		if types[h264.NALUTypeAccessUnitDelimiter] {
-			t.Fatalf("video sample %d keeps an AUD", i)
-		}
-		if types[h264.NALUTypeIDR] {
+		ingesttest.CheckH264Units(t, i, s.Units)
+		if h264.IsRandomAccess(s.Units) {
 			idrs++
-			if !types[h264.NALUTypeSPS] || !types[h264.NALUTypePPS] {
-				t.Fatalf("IDR sample %d lacks SPS or PPS", i)
-			}
 		}
 	}
 	if reordered == 0 {
 		t.Error("no sample has PTS > DTS: B-frames were lost")
 	}
-	if idrs < 2 || !naluTypes(vs[0].Units)[h264.NALUTypeIDR] {
-		t.Errorf("%d IDR samples, first sample IDR: %v", idrs, naluTypes(vs[0].Units)[h264.NALUTypeIDR])
+	if idrs < 2 || !h264.IsRandomAccess(vs[0].Units) {
+		t.Errorf("%d IDR samples, first sample IDR: %v", idrs, h264.IsRandomAccess(vs[0].Units))
 	}
 
-	as := rec.samplesOf(ingest.CodecAAC)
+	as := rec.SamplesOf(ingest.CodecAAC)
 	if len(as) < 100 { // 3 s of 1024-sample frames at 48 kHz is 140
 		t.Fatalf("%d audio samples, want at least 100", len(as))
 	}
@@ -137,14 +131,6 @@ func checkFFmpegPush(t *testing.T, rec *recorder) {
 	if d := vs[0].Duration() - as[0].Duration(); d > 200*time.Millisecond || d < -200*time.Millisecond {
 		t.Errorf("first video at %s, first audio at %s", vs[0].Duration(), as[0].Duration())
 	}
-}
-
-func naluTypes(au [][]byte) map[h264.NALUType]bool {
-	types := make(map[h264.NALUType]bool)
-	for _, n := range au {
-		types[h264.NALUType(n[0]&0x1f)] = true
-	}
-	return types
 }
 
 func TestServerRefusesPublishers(t *testing.T) {
@@ -164,25 +150,18 @@ func TestServerRefusesPublishers(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			rec := newRecorder("main", testKey)
-			p := rec.publishers()
+			rec := ingesttest.NewRecorder("main", testKey)
 			if c.busy {
-				auth := p.authorize
-				p.authorize = func(stream, key string) error {
-					if err := auth(stream, key); err != nil {
-						return err
-					}
-					return ingest.ErrStreamBusy
-				}
+				rec.Busy = []string{"main"}
 			}
-			s, logs := startServer(t, p, nil)
+			s, logs := startServer(t, rec, nil)
 			args := append(append([]string{}, testInputs...),
 				"-c:v", "libx264", "-c:a", "aac", "-t", "2", "-f", "flv", rtmpURL(s, c.path))
-			if out, err := ffmpeg(t, args...); err == nil {
+			if out, err := ingesttest.FFmpeg(t, args...); err == nil {
 				t.Fatalf("ffmpeg succeeded, want it refused\n%s", out)
 			}
-			waitFor(t, "the refusal in the log", func() bool { return strings.Contains(logs.String(), "publish refused") })
-			if n := rec.publishCount(); n != 0 {
+			logs.WaitFor(t, "publish refused")
+			if n := len(rec.Publications()); n != 0 {
 				t.Errorf("Publish called %d times", n)
 			}
 			log := logs.String()
@@ -209,17 +188,17 @@ func TestServerRefusesUnsupportedCodecs(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			rec := newRecorder("main", testKey)
-			s, logs := startServer(t, rec.publishers(), nil)
+			rec := ingesttest.NewRecorder("main", testKey)
+			s, logs := startServer(t, rec, nil)
 			args := append(append(append([]string{}, testInputs...), c.args...),
 				"-t", "3", "-f", "flv", rtmpURL(s, "/live/main?key="+testKey))
-			out, _ := ffmpeg(t, args...) // ffmpeg may have sent everything before the server hung up
-			waitFor(t, "the refusal in the log", func() bool { return strings.Contains(logs.String(), "publish refused") })
+			out, _ := ingesttest.FFmpeg(t, args...) // ffmpeg may have sent everything before the server hung up
+			logs.WaitFor(t, "publish refused")
 			log := logs.String()
 			if !strings.Contains(log, c.want) || !strings.Contains(log, "cause=unsupported_codec") {
 				t.Errorf("the log lacks %q:\n%s\nffmpeg:\n%s", c.want, log, out)
 			}
-			if n := rec.publishCount(); n != 0 {
+			if n := len(rec.Publications()); n != 0 {
 				t.Errorf("Publish called %d times", n)
 			}
 		})
@@ -227,16 +206,14 @@ func TestServerRefusesUnsupportedCodecs(t *testing.T) {
 }
 
 func TestServerRefusesPlayers(t *testing.T) {
-	rec := newRecorder("main", testKey)
-	s, logs := startServer(t, rec.publishers(), nil)
-	if out, err := ffmpeg(t, "-i", rtmpURL(s, "/live/main?key="+testKey), "-t", "1", "-f", "null", "-"); err == nil {
+	rec := ingesttest.NewRecorder("main", testKey)
+	s, logs := startServer(t, rec, nil)
+	if out, err := ingesttest.FFmpeg(t, "-i", rtmpURL(s, "/live/main?key="+testKey), "-t", "1", "-f", "null", "-"); err == nil {
 		t.Fatalf("ffmpeg played, want it refused\n%s", out)
 	}
-	waitFor(t, "the refusal in the log", func() bool { return strings.Contains(logs.String(), "play refused") })
-	rec.mu.Lock()
-	defer rec.mu.Unlock()
-	if rec.authCalls != 0 || len(rec.pubs) != 0 {
-		t.Errorf("a player reached Publishers: %d Authorize, %d Publish", rec.authCalls, len(rec.pubs))
+	logs.WaitFor(t, "play refused")
+	if a, p := len(rec.Authorizations()), len(rec.Publications()); a != 0 || p != 0 {
+		t.Errorf("a player reached Publishers: %d Authorize, %d Publish", a, p)
 	}
 }
 
@@ -246,14 +223,14 @@ func TestServerStartErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer busy.Close()
-	rec := newRecorder("main", testKey)
+	rec := ingesttest.NewRecorder("main", testKey)
 	cases := []struct {
 		name string
 		s    *Server
 		want string
 	}{
-		{"address in use", &Server{Listen: busy.Addr().String(), Publishers: rec.publishers()}, "address already in use"},
-		{"no Listen", &Server{Publishers: rec.publishers()}, "Listen"},
+		{"address in use", &Server{Listen: busy.Addr().String(), Publishers: rec}, "address already in use"},
+		{"no Listen", &Server{Publishers: rec}, "Listen"},
 		{"no Publishers", &Server{Listen: "127.0.0.1:0"}, "Publishers"},
 	}
 	for _, c := range cases {
@@ -271,8 +248,8 @@ func TestServerStartErrors(t *testing.T) {
 }
 
 func TestServerDropsSilentConnections(t *testing.T) {
-	rec := newRecorder("main", testKey)
-	s, logs := startServer(t, rec.publishers(), func(s *Server) { s.ReadTimeout = 200 * time.Millisecond })
+	rec := ingesttest.NewRecorder("main", testKey)
+	s, logs := startServer(t, rec, func(s *Server) { s.ReadTimeout = 200 * time.Millisecond })
 	c, err := net.Dial("tcp", s.Addr().String())
 	if err != nil {
 		t.Fatal(err)
@@ -286,32 +263,16 @@ func TestServerDropsSilentConnections(t *testing.T) {
 	if _, err := c.Read(make([]byte, 1)); err == nil || (errors.As(err, &ne) && ne.Timeout()) {
 		t.Fatalf("read = %v, want the server to hang up", err)
 	}
-	waitFor(t, "the drop in the log", func() bool { return strings.Contains(logs.String(), "connection closed") })
+	logs.WaitFor(t, "connection closed")
 }
 
 func TestServerCloseWithPublisher(t *testing.T) {
 	before := runtime.NumGoroutine()
-	rec := newRecorder("main", testKey)
-	s, _ := startServer(t, rec.publishers(), nil)
-	stream := newTestStream(t, ingest.CodecAAC, 90)
-	snd := dialTest(t, rtmpURL(s, ""), "main", testKey, stream.tracks, nil)
-	stream.send(t, snd)
-	waitFor(t, "samples", func() bool { return rec.sampleCount() > 0 })
-
-	closed := make(chan struct{})
-	go func() {
-		s.Close()
-		close(closed)
-	}()
-	select {
-	case <-closed:
-	case <-time.After(10 * time.Second):
-		t.Fatal("Close did not return with a publisher connected")
-	}
-	rec.waitDone(t)
-	if rec.runErr != nil {
-		t.Errorf("Run returned %v after Close, want nil (its context ended)", rec.runErr)
+	s, rec, _, snd := publishTestStream(t)
+	ingesttest.MustReturn(t, "Close with a publisher connected", s.Close)
+	if err := rec.WaitEnded(t); err != nil {
+		t.Errorf("Run returned %v after Close, want nil (its context ended)", err)
 	}
 	_ = snd.Close()
-	waitFor(t, "goroutines to end", func() bool { return runtime.NumGoroutine() <= before })
+	ingesttest.CheckNoLeaks(t, before)
 }

@@ -57,10 +57,12 @@ func (s *source) Run(ctx context.Context, emit ingest.Emit) error {
 func (s *source) listen(rt *gortmplib.Track, t *ingest.Track, tc *trackClock, emit ingest.Emit) {
 	switch c := rt.Codec.(type) {
 	case *codecs.H264:
-		params := &h264Params{sps: c.SPS, pps: c.PPS}
+		// A new sequence header arrives as an access unit without a
+		// picture: its parameter sets are kept for the IDRs that follow.
+		params := &ingest.H264Params{SPS: c.SPS, PPS: c.PPS}
 		s.reader.OnDataH264(rt, func(pts, dts time.Duration, au [][]byte) {
-			units, ok := params.accessUnit(au)
-			if !ok {
+			units, picture := params.AccessUnit(au)
+			if !picture {
 				return
 			}
 			p, d, ntp := tc.stamp(pts, dts)

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/llcast/llcast/ingest"
+	"github.com/llcast/llcast/ingest/ingesttest"
 )
 
 // encodedSamples encodes frames pictures at 30 fps and the matching AAC
@@ -74,18 +75,35 @@ func serverURL(t *testing.T, s *Server, query string) *url.URL {
 	return u
 }
 
-func TestSenderRoundTrip(t *testing.T) {
-	video, audio, vs, as := encodedSamples(t, 45)
-	pubs, rec := newRecorder()
-	s, _ := startServer(t, pubs, "")
-
+// dialTest dials s (query carries SRT options) to publish the stream
+// "main" and closes the sender when the test ends.
+func dialTest(t *testing.T, s *Server, query string, tracks ...*ingest.Track) ingest.Sender {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	snd, err := Dial(ctx, serverURL(t, s, ""), "main", testKey, []*ingest.Track{video, audio})
+	snd, err := Dial(ctx, serverURL(t, s, query), "main", testKey, tracks)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer snd.Close()
+	t.Cleanup(func() { _ = snd.Close() })
+	return snd
+}
+
+// send writes samples in order.
+func send(t *testing.T, snd ingest.Sender, samples []ingest.Sample) {
+	t.Helper()
+	for i, smp := range samples {
+		if err := snd.Write(smp); err != nil {
+			t.Fatalf("write sample %d: %v", i, err)
+		}
+	}
+}
+
+func TestSenderRoundTrip(t *testing.T) {
+	video, audio, vs, as := encodedSamples(t, 45)
+	rec := newRecorder()
+	s, _ := startServer(t, rec, "")
+	snd := dialTest(t, s, "", video, audio)
 
 	// The server starts the stream at the first picture; after it, the
 	// pipeline's two loops write at the same time.
@@ -111,15 +129,12 @@ func TestSenderRoundTrip(t *testing.T) {
 	// The MPEG-TS reader hands a PES on when the next one starts, so the
 	// last of each track may stay behind until the connection ends.
 	want := len(vs) + len(as) - 2
-	waitFor(t, 10*time.Second, fmt.Sprintf("%d samples", want), func() bool {
-		_, _, got := rec.snapshot()
-		return len(got) >= want
-	})
+	rec.WaitSamples(t, want)
 	if st := snd.Stats(); st.Bytes == 0 {
 		t.Errorf("sender stats report no bytes: %+v", st)
 	}
 
-	_, tracks, got := rec.snapshot()
+	tracks, got := rec.Tracks(), rec.Samples()
 	if len(tracks) != 2 || tracks[0].Codec != ingest.CodecH264 || tracks[0].Width != 320 || tracks[0].Height != 240 ||
 		tracks[1].Codec != ingest.CodecAAC || tracks[1].ClockRate != 48000 || tracks[1].Channels != 2 {
 		t.Fatalf("tracks = %v, %v", tracks[0], tracks[1])
@@ -148,10 +163,8 @@ func TestSenderRoundTrip(t *testing.T) {
 
 func TestSenderRefused(t *testing.T) {
 	video, audio, _, _ := encodedSamples(t, 1)
-	pubs, _ := newRecorder()
-	s, _ := startServer(t, pubs, "")
-	locked, _ := newRecorder()
-	ls, _ := startServer(t, locked, "0123456789abc")
+	s, _ := startServer(t, newRecorder(), "")
+	ls, _ := startServer(t, newRecorder(), "0123456789abc")
 	for _, c := range []struct {
 		name, stream, key string
 		server            *Server
@@ -197,85 +210,50 @@ func interleaved(vs, as []ingest.Sample) []ingest.Sample {
 	return append(append(vs[:1:1], as...), vs[1:]...)
 }
 
-// waitPublished waits for the first Publish.
-func waitPublished(t *testing.T, rec *recording) {
+// publishTwoPictures starts a server with passphrase, has a sender dial
+// it with query and send two pictures and their sound, and waits for the
+// server to publish them. It returns the server, the sender and the first
+// picture.
+func publishTwoPictures(t *testing.T, passphrase, query string) (*Server, ingest.Sender, ingest.Sample) {
 	t.Helper()
-	select {
-	case <-rec.published:
-	case <-time.After(5 * time.Second):
-		t.Fatal("nothing was published")
-	}
+	video, audio, vs, as := encodedSamples(t, 2)
+	rec := newRecorder()
+	s, _ := startServer(t, rec, passphrase)
+	snd := dialTest(t, s, query, video, audio)
+	send(t, snd, interleaved(vs, as))
+	rec.WaitPublished(t)
+	return s, snd, vs[0]
 }
 
 func TestSenderPassphrase(t *testing.T) {
-	video, audio, vs, as := encodedSamples(t, 2)
-	pubs, rec := newRecorder()
-	s, _ := startServer(t, pubs, "0123456789abc")
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	snd, err := Dial(ctx, serverURL(t, s, "?passphrase=0123456789abc&latency=50"), "main", testKey,
-		[]*ingest.Track{video, audio})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer snd.Close()
-	for _, smp := range interleaved(vs, as) {
-		if err := snd.Write(smp); err != nil {
-			t.Fatal(err)
-		}
-	}
-	waitPublished(t, rec)
+	publishTwoPictures(t, "0123456789abc", "?passphrase=0123456789abc&latency=50")
 }
 
 func TestSenderCloseLeaksNothing(t *testing.T) {
 	video, audio, vs, as := encodedSamples(t, 2)
-	pubs, rec := newRecorder()
-	s, _ := startServer(t, pubs, "")
+	rec := newRecorder()
+	s, _ := startServer(t, rec, "")
 	base := runtime.NumGoroutine()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
 	for range 3 {
-		snd, err := Dial(ctx, serverURL(t, s, ""), "main", testKey, []*ingest.Track{video, audio})
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, smp := range interleaved(vs, as) {
-			if err := snd.Write(smp); err != nil {
-				t.Fatal(err)
-			}
-		}
-		waitPublished(t, rec)
+		snd := dialTest(t, s, "", video, audio)
+		send(t, snd, interleaved(vs, as))
+		rec.WaitPublished(t)
 		snd.Close()
 		if err := snd.Write(vs[0]); err == nil {
 			t.Fatal("Write after Close succeeded")
 		}
 	}
-	checkNoLeaks(t, base)
+	ingesttest.CheckNoLeaks(t, base)
 }
 
 func TestSenderNoticesServerClose(t *testing.T) {
-	video, audio, vs, as := encodedSamples(t, 2)
-	pubs, rec := newRecorder()
-	s, _ := startServer(t, pubs, "")
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	snd, err := Dial(ctx, serverURL(t, s, ""), "main", testKey, []*ingest.Track{video, audio})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer snd.Close()
-	for _, smp := range interleaved(vs, as) {
-		if err := snd.Write(smp); err != nil {
-			t.Fatal(err)
-		}
-	}
-	waitPublished(t, rec)
+	s, snd, picture := publishTwoPictures(t, "", "")
 	s.Close()
-	waitFor(t, 5*time.Second, "a failed Write", func() bool {
-		return snd.Write(vs[0]) != nil
+	ingesttest.WaitFor(t, "a failed Write", func() bool {
+		return snd.Write(picture) != nil
 	})
 	for range 10 {
-		if snd.Write(vs[0]) == nil {
+		if snd.Write(picture) == nil {
 			t.Fatal("a Write after a failed one succeeded")
 		}
 	}

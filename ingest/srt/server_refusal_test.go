@@ -3,9 +3,9 @@ package srt
 import (
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/llcast/llcast/ingest"
+	"github.com/llcast/llcast/ingest/ingesttest"
 )
 
 func TestServerPassphrase(t *testing.T) {
@@ -20,34 +20,28 @@ func TestServerPassphrase(t *testing.T) {
 		{"wrong", "&passphrase=incorrect-horse", false, errPassphrase.Error()},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			pubs, rec := newRecorder()
-			s, logs := startServer(t, pubs, passphrase)
+			rec := newRecorder()
+			s, logs := startServer(t, rec, passphrase)
 			// zerolatency: ffmpeg's 1 s would otherwise still sit in the
 			// encoder's look-ahead when it hangs up.
 			args := append(append([]string{}, ffmpegTestSource...),
 				"-c:v", "libx264", "-tune", "zerolatency", "-g", "30", "-c:a", "aac", "-t", "1", "-f", "mpegts",
 				srtURL(s, "publish:main:"+testKey, c.extra))
-			out, err := runFFmpeg(t, 15*time.Second, args...)
+			out, err := ingesttest.FFmpeg(t, args...)
 			if c.ok {
 				if err != nil {
 					t.Fatalf("ffmpeg failed: %v\n%s", err, out)
 				}
-				select {
-				case <-rec.published:
-				case <-time.After(5 * time.Second):
-					t.Fatalf("nothing was published; log:\n%s", logs)
-				}
+				rec.WaitPublished(t)
 				return
 			}
 			if err == nil {
 				t.Fatalf("ffmpeg succeeded without the right passphrase:\n%s", out)
 			}
-			select {
-			case <-rec.published:
+			if len(rec.Publications()) != 0 {
 				t.Fatal("a publisher without the right passphrase was let in")
-			default:
 			}
-			if a := rec.authorizations(); len(a) != 0 {
+			if a := rec.Authorizations(); len(a) != 0 {
 				t.Errorf("Authorize was asked for a publisher without the passphrase: %v", a)
 			}
 			if !strings.Contains(logs.String(), c.reason) {
@@ -68,17 +62,15 @@ func TestServerRefusals(t *testing.T) {
 		{"key in name", "publish:" + testKey, errStreamName.Error()},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			pubs, rec := newRecorder()
-			s, logs := startServer(t, pubs, "")
+			rec := newRecorder()
+			s, logs := startServer(t, rec, "")
 			args := append(append([]string{}, ffmpegTestSource...),
 				"-c:v", "libx264", "-c:a", "aac", "-t", "1", "-f", "mpegts", srtURL(s, c.streamID, ""))
-			if out, err := runFFmpeg(t, 15*time.Second, args...); err == nil {
+			if out, err := ingesttest.FFmpeg(t, args...); err == nil {
 				t.Fatalf("ffmpeg succeeded:\n%s", out)
 			}
-			select {
-			case <-rec.published:
+			if len(rec.Publications()) != 0 {
 				t.Fatal("Publish was called")
-			default:
 			}
 			log := logs.String()
 			if !strings.Contains(log, "publish refused") || !strings.Contains(log, c.reason) {
@@ -92,18 +84,14 @@ func TestServerRefusals(t *testing.T) {
 }
 
 func TestServerRefusesUnsupportedCodec(t *testing.T) {
-	pubs, rec := newRecorder()
-	s, logs := startServer(t, pubs, "")
+	rec := newRecorder()
+	s, logs := startServer(t, rec, "")
 	args := append(append([]string{}, ffmpegTestSource...),
 		"-c:v", "libx264", "-c:a", "mp2", "-t", "2", "-f", "mpegts", srtURL(s, "publish:main:"+testKey, ""))
-	runFFmpeg(t, 15*time.Second, args...) // ffmpeg may or may not notice the hang-up before it ends
-	waitFor(t, 5*time.Second, "the refusal in the log", func() bool {
-		return strings.Contains(logs.String(), "publish refused")
-	})
-	select {
-	case <-rec.published:
+	_, _ = ingesttest.FFmpeg(t, args...) // ffmpeg may or may not notice the hang-up before it ends
+	logs.WaitFor(t, "publish refused")
+	if len(rec.Publications()) != 0 {
 		t.Fatal("Publish was called")
-	default:
 	}
 	log := logs.String()
 	for _, want := range []string{"MPEG-1 Audio", "AAC", ingest.ErrUnsupportedCodec.Error()} {

@@ -13,6 +13,7 @@ import (
 	"github.com/bluenviron/mediacommon/v2/pkg/codecs/h264"
 
 	"github.com/llcast/llcast/ingest"
+	"github.com/llcast/llcast/ingest/ingesttest"
 )
 
 func srtURL(s *Server, streamID, extra string) string {
@@ -22,14 +23,11 @@ func srtURL(s *Server, streamID, extra string) string {
 
 // ffmpegTestSource is ffmpeg's input: a 320x240 picture at 30 fps and a
 // 48 kHz tone.
-var ffmpegTestSource = []string{
-	"-re", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=30",
-	"-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
-}
+var ffmpegTestSource = append([]string{"-re"}, ingesttest.FFmpegInputs("320x240")...)
 
 func TestServerFFmpegPush(t *testing.T) {
-	pubs, rec := newRecorder()
-	s, logs := startServer(t, pubs, "")
+	rec := newRecorder()
+	s, logs := startServer(t, rec, "")
 
 	// libx264 keeps its default B-frames. Its look-ahead is cut from 40 to
 	// 10 pictures because what the encoder still holds when ffmpeg ends
@@ -39,19 +37,14 @@ func TestServerFFmpegPush(t *testing.T) {
 	args := append(append([]string{}, ffmpegTestSource...),
 		"-c:v", "libx264", "-rc-lookahead", "10", "-g", "30", "-c:a", "aac", "-t", "3", "-f", "mpegts",
 		srtURL(s, "publish:main:"+testKey, ""))
-	if out, err := runFFmpeg(t, 20*time.Second, args...); err != nil {
+	if out, err := ingesttest.FFmpeg(t, args...); err != nil {
 		t.Fatalf("ffmpeg failed: %v\n%s", err, out)
 	}
-	select {
-	case err := <-rec.ended:
-		if !errors.Is(err, io.EOF) {
-			t.Errorf("Run ended with %v, want the publisher hanging up (io.EOF)", err)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("the source did not end after ffmpeg finished")
+	if err := rec.WaitEnded(t); !errors.Is(err, io.EOF) {
+		t.Errorf("Run ended with %v, want the publisher hanging up (io.EOF)", err)
 	}
 
-	pubsGot, tracks, samples := rec.snapshot()
+	pubsGot, tracks, samples := rec.Publications(), rec.Tracks(), rec.Samples()
 	if len(pubsGot) != 1 {
 		t.Fatalf("%d publications, want 1", len(pubsGot))
 	}
@@ -97,7 +90,7 @@ func TestServerFFmpegPush(t *testing.T) {
 			if smp.PTS > smp.DTS {
 				reordered++
 			}
-			checkVideoUnits(t, i, smp.Units)
+			ingesttest.CheckH264Units(t, i, smp.Units)
 		case audio:
 			nAudio++
 			if firstAudio == nil {
@@ -138,54 +131,16 @@ func TestServerFFmpegPush(t *testing.T) {
 	}
 }
 
-// checkVideoUnits checks an H.264 access unit: no delimiters, and SPS and
-// PPS in front of an IDR.
-func checkVideoUnits(t *testing.T, i int, units [][]byte) {
-	t.Helper()
-	var types []h264.NALUType
-	for _, u := range units {
-		types = append(types, h264.NALUType(u[0]&0x1f))
-	}
-	for _, typ := range types {
-		if typ == h264.NALUTypeAccessUnitDelimiter {
-			t.Fatalf("video sample %d has an access unit delimiter", i)
-		}
-	}
-	if h264.IsRandomAccess(units) &&
-		(len(types) < 3 || types[0] != h264.NALUTypeSPS || types[1] != h264.NALUTypePPS) {
-		t.Fatalf("IDR sample %d is %v, want SPS, PPS in front", i, types)
-	}
-}
-
 func TestServerCloseEndsPublisher(t *testing.T) {
 	base := runtime.NumGoroutine()
-	pubs, rec := newRecorder()
-	s, _ := startServer(t, pubs, "")
+	rec := newRecorder()
+	s, _ := startServer(t, rec, "")
 
-	ffmpeg := ffmpegPath(t)
-	done := make(chan error, 1)
-	go func() {
-		args := append(append([]string{}, ffmpegTestSource...),
-			"-c:v", "libx264", "-c:a", "aac", "-t", "15", "-f", "mpegts", srtURL(s, "publish:main:"+testKey, ""))
-		_, err := execFFmpeg(ffmpeg, 20*time.Second, args...)
-		done <- err
-	}()
-	select {
-	case <-rec.published:
-	case <-time.After(10 * time.Second):
-		t.Fatal("nothing was published")
-	}
-	closed := make(chan struct{})
-	go func() {
-		s.Close()
-		close(closed)
-	}()
-	select {
-	case <-closed:
-	case <-time.After(5 * time.Second):
-		t.Fatal("Close did not return")
-	}
-	if err := <-rec.ended; err != nil {
+	done := ingesttest.StartFFmpeg(t, append(append([]string{}, ffmpegTestSource...),
+		"-c:v", "libx264", "-c:a", "aac", "-t", "15", "-f", "mpegts", srtURL(s, "publish:main:"+testKey, ""))...)
+	rec.WaitPublished(t)
+	ingesttest.MustReturn(t, "Close", s.Close)
+	if err := rec.WaitEnded(t); err != nil {
 		t.Errorf("Run returned %v after Close, want nil", err)
 	}
 	select {
@@ -193,5 +148,5 @@ func TestServerCloseEndsPublisher(t *testing.T) {
 	case <-time.After(15 * time.Second):
 		t.Fatal("ffmpeg went on after the server closed")
 	}
-	checkNoLeaks(t, base)
+	ingesttest.CheckNoLeaks(t, base)
 }

@@ -47,7 +47,7 @@ type tsSource struct {
 	tracks       []*ingest.Track
 	video        *ingest.Track
 	tl           timeline
-	params       paramSets
+	params       ingest.H264Params
 	lastDTS      map[*ingest.Track]int64
 	early        []audioPES      // sound that came before the first picture
 	pending      []ingest.Sample // what probe read, for Run to deliver first
@@ -135,14 +135,15 @@ func (s *tsSource) onH264(track *ingest.Track) mpegts.ReaderOnDataH264Func {
 	return func(rawPTS, rawDTS int64, au [][]byte) error {
 		dts := s.tl.unwrap(rawDTS)
 		pts := dts + ptsDelta(rawPTS, rawDTS)
-		au, idr, ok := s.params.fix(au)
+		au, picture := s.params.AccessUnit(au)
 		if !s.tl.started {
-			// Nothing before the first IDR can be decoded.
-			if !idr || !ok {
+			// Nothing before the first IDR with its parameter sets can be
+			// decoded.
+			if !h264.IsRandomAccess(au) || !s.params.Ready() {
 				return s.checkProbeSpan(dts)
 			}
 			var sps h264.SPS
-			if err := sps.Unmarshal(s.params.sps); err != nil {
+			if err := sps.Unmarshal(s.params.SPS); err != nil {
 				return fmt.Errorf("invalid H.264 SPS: %w", err)
 			}
 			track.Width, track.Height = sps.Width(), sps.Height()
@@ -152,7 +153,7 @@ func (s *tsSource) onH264(track *ingest.Track) mpegts.ReaderOnDataH264Func {
 			}
 			s.early = nil
 		}
-		if len(au) == 0 {
+		if !picture {
 			return nil
 		}
 		s.put(track, s.tl.at(pts, track.ClockRate), s.tl.at(dts, track.ClockRate), au)

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/llcast/llcast/ingest"
+	"github.com/llcast/llcast/ingest/ingesttest"
 )
 
 // fakeSender records samples and fails after failAfter of them (0: never).
@@ -75,15 +76,6 @@ func start(t *testing.T, dial DialFunc) *Uplink {
 	return u
 }
 
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	for deadline := time.Now().Add(10 * time.Second); !cond(); time.Sleep(time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-	}
-}
-
 // TestUplinkReconnects: the first connection fails, the second dial
 // fails too, the third connection carries on, starting at an IDR.
 func TestUplinkReconnects(t *testing.T) {
@@ -112,9 +104,9 @@ func TestUplinkReconnects(t *testing.T) {
 		}
 		return nil
 	}
-	waitFor(t, "a connection", func() bool { return u.Status().Connected })
+	ingesttest.WaitFor(t, "a connection", func() bool { return u.Status().Connected })
 	n := 3 // not an IDR: the uplink must wait for one
-	waitFor(t, "a second connection", func() bool {
+	ingesttest.WaitFor(t, "a second connection", func() bool {
 		_ = u.Write(frame(n))
 		n++
 		return sender(1) != nil && sender(1).count() >= 5
@@ -160,16 +152,10 @@ func TestUplinkCloseWhileRetrying(t *testing.T) {
 	if err := u.Start(); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "a failed attempt", func() bool { return u.Status().Attempts == 1 })
+	ingesttest.WaitFor(t, "a failed attempt", func() bool { return u.Status().Attempts == 1 })
 	if err := u.Write(frame(0)); err != nil {
 		t.Errorf("Write while disconnected: %v, want a silent drop", err)
 	}
-	done := make(chan struct{})
-	go func() { u.Close(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(5 * time.Second):
-		t.Fatal("Close waited for the backoff")
-	}
-	waitFor(t, "goroutines to end", func() bool { return runtime.NumGoroutine() <= before })
+	ingesttest.MustReturn(t, "Close while waiting out the backoff", u.Close)
+	ingesttest.CheckNoLeaks(t, before)
 }
