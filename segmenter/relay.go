@@ -364,18 +364,7 @@ func legacyFits(tracks []*ingest.Track) bool {
 
 // paramSets returns the SPS and PPS of an access unit, joined.
 func paramSets(units [][]byte) string {
-	var sps, pps []byte
-	for _, u := range units {
-		if len(u) == 0 {
-			continue
-		}
-		switch h264.NALUType(u[0] & 0x1f) {
-		case h264.NALUTypeSPS:
-			sps = u
-		case h264.NALUTypePPS:
-			pps = u
-		}
-	}
+	sps, pps := ingest.H264ParamSets(units)
 	return string(sps) + "\x00" + string(pps)
 }
 

@@ -57,16 +57,12 @@ func params(f *file.File, track int) (sps, pps []byte, err error) {
 		if err != nil {
 			return nil, nil, err
 		}
-		for _, u := range sample.Units {
-			if len(u) == 0 {
-				continue
-			}
-			switch h264.NALUType(u[0] & 0x1f) {
-			case h264.NALUTypeSPS:
-				sps = u
-			case h264.NALUTypePPS:
-				pps = u
-			}
+		s, p := ingest.H264ParamSets(sample.Units)
+		if s != nil {
+			sps = s
+		}
+		if p != nil {
+			pps = p
 		}
 	}
 	if sps == nil || pps == nil {
