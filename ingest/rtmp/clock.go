@@ -8,8 +8,11 @@ import "time"
 // wall-clock time. It is used by the goroutine that reads the connection.
 type clock struct {
 	now func() time.Time
-	// anchor is the wall-clock time of timestamp 0: taken at the first
-	// sample, so that NTP advances exactly with the timestamps.
+	// anchor is the wall-clock time of timestamp 0: the earliest that any
+	// sample so far allows, since none can have been captured after it
+	// arrived. NTP then advances exactly with the timestamps, and never
+	// runs ahead of the clock when the first samples come late in a burst
+	// (gortmplib holds the first two seconds while it finds the tracks).
 	anchor time.Time
 }
 
@@ -24,6 +27,7 @@ type trackClock struct {
 	rate    int
 	started bool
 	lastDTS time.Duration
+	lastNTP time.Time
 }
 
 // stamp converts a sample's times to ticks of the track's rate and its
@@ -36,10 +40,17 @@ func (t *trackClock) stamp(pts, dts time.Duration) (ptsTicks, dtsTicks int64, nt
 	}
 	t.started, t.lastDTS = true, dts
 	pts = max(pts, dts)
-	if t.clock.anchor.IsZero() {
-		t.clock.anchor = t.clock.now().Add(-dts)
+	if a := t.clock.now().Add(-dts); t.clock.anchor.IsZero() || a.Before(t.clock.anchor) {
+		t.clock.anchor = a
 	}
-	return ticks(pts, t.rate), ticks(dts, t.rate), t.clock.anchor.Add(dts)
+	// The anchor moving back, for another track's sample, must not move
+	// this track's wall clock back.
+	ntp = t.clock.anchor.Add(dts)
+	if ntp.Before(t.lastNTP) {
+		ntp = t.lastNTP
+	}
+	t.lastNTP = ntp
+	return ticks(pts, t.rate), ticks(dts, t.rate), ntp
 }
 
 // ticks converts d to units of rate per second, rounding down, without

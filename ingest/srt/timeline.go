@@ -17,7 +17,10 @@ type timeline struct {
 	dec     mpegts.TimeDecoder // one decoder for all tracks: it unwraps relative to the last value seen
 	base    int64              // unwrapped 90 kHz time of sample time 0
 	started bool
-	anchor  time.Time // wall-clock time of sample time 0
+	// anchor is the wall-clock time of sample time 0: the earliest that
+	// any sample so far allows, since none can have been captured after
+	// it arrived (see wallClock).
+	anchor time.Time
 }
 
 // unwrap decodes a raw timestamp into 90 kHz ticks on a line that does not
@@ -36,9 +39,16 @@ func (t *timeline) at(ticks int64, rate int) int64 {
 	return rescale(ticks-t.base, 90000, int64(rate))
 }
 
-// wallClock is the wall-clock time of sample time v in units of rate.
-func (t *timeline) wallClock(v int64, rate int) time.Time {
-	return t.anchor.Add(ticksDuration(v, rate))
+// wallClock is the wall-clock time of sample time v in units of rate,
+// which arrived at now. A sample that arrives earlier than the anchor says
+// (the first ones waited in SRT's and the demuxer's buffers) moves the
+// anchor back, so that NTP never runs ahead of the clock.
+func (t *timeline) wallClock(v int64, rate int, now time.Time) time.Time {
+	d := ticksDuration(v, rate)
+	if a := now.Add(-d); a.Before(t.anchor) {
+		t.anchor = a
+	}
+	return t.anchor.Add(d)
 }
 
 // ptsDelta is how far a raw PTS lies after its raw DTS; zero for a PTS

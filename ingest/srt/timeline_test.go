@@ -41,8 +41,20 @@ func TestTimelineUnwrapsAndSharesOneClock(t *testing.T) {
 	if got := tl.at(video, 90000); got != 90000 {
 		t.Errorf("video at %d, want 90000", got)
 	}
-	if got := tl.wallClock(960, 48000); !got.Equal(now.Add(20 * time.Millisecond)) {
-		t.Errorf("wall clock %s, want %s", got, now.Add(20*time.Millisecond))
+	// Arriving late, a sample keeps to its timestamp; arriving earlier
+	// than its timestamp says, it moves the anchor back to its arrival.
+	ms := time.Millisecond
+	for _, c := range []struct {
+		v, rate       int64
+		arrives, want time.Duration
+	}{
+		{960, 48000, 50 * ms, 20 * ms},
+		{90000, 90000, 900 * ms, 900 * ms},
+		{93000, 90000, 950 * ms, 93000*time.Second/90000 - 100*ms},
+	} {
+		if got := tl.wallClock(c.v, int(c.rate), now.Add(c.arrives)); !got.Equal(now.Add(c.want)) {
+			t.Errorf("sample at %d/%d arriving at +%v: wall clock +%v, want +%v", c.v, c.rate, c.arrives, got.Sub(now), c.want)
+		}
 	}
 }
 

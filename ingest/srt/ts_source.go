@@ -49,6 +49,7 @@ type tsSource struct {
 	tl           timeline
 	params       ingest.H264Params
 	lastDTS      map[*ingest.Track]int64
+	lastNTP      map[*ingest.Track]time.Time
 	early        []audioPES      // sound that came before the first picture
 	pending      []ingest.Sample // what probe read, for Run to deliver first
 	emit         ingest.Emit
@@ -65,6 +66,7 @@ func (s *tsSource) probe() error {
 	}
 	s.reader.OnDecodeError(s.decodeError)
 	s.lastDTS = make(map[*ingest.Track]int64)
+	s.lastNTP = make(map[*ingest.Track]time.Time)
 	s.emit = func(smp ingest.Sample) { s.pending = append(s.pending, smp) }
 
 	var audio *ingest.Track
@@ -232,10 +234,14 @@ func (s *tsSource) put(track *ingest.Track, pts, dts int64, units [][]byte) {
 		return
 	}
 	s.lastDTS[track] = dts
-	s.emit(ingest.Sample{
-		Track: track, PTS: pts, DTS: dts,
-		NTP: s.tl.wallClock(dts, track.ClockRate), Units: units,
-	})
+	// The anchor moving back (see wallClock) must not move a track's
+	// wall clock back.
+	ntp := s.tl.wallClock(dts, track.ClockRate, time.Now())
+	if last := s.lastNTP[track]; ntp.Before(last) {
+		ntp = last
+	}
+	s.lastNTP[track] = ntp
+	s.emit(ingest.Sample{Track: track, PTS: pts, DTS: dts, NTP: ntp, Units: units})
 }
 
 // checkProbeSpan fails once the stream has gone on for probeSpan without
