@@ -203,3 +203,31 @@ func waitFor(t *testing.T, logs interface{ String() string }, text string) {
 		}
 	}
 }
+
+// TestE2ELocalStreamFollowsTheStore: removing main stops the local
+// capture of a running server, and adding it back as local restarts it.
+func TestE2ELocalStreamFollowsTheStore(t *testing.T) {
+	s := startServer(t)
+	token := s.login(t)
+	waitOnAir(t, s, token, "main")
+	for _, step := range []struct {
+		args []string
+		want int
+	}{
+		{[]string{"stream", "remove", "main"}, http.StatusNotFound},
+		{[]string{"stream", "add", "main", "--local"}, http.StatusOK},
+	} {
+		if err := run(context.Background(), append(step.args, "--data", s.DataDir), nil, io.Discard, io.Discard); err != nil {
+			t.Fatalf("%v: %v", step.args, err)
+		}
+		for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+			resp := fetchWithCookie(t, s.URL+"/live/main/index.m3u8", token)
+			if resp.StatusCode == step.want {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("after %v: the playlist answers %d, want %d\n%s", step.args, resp.StatusCode, step.want, s.logs)
+			}
+		}
+	}
+}

@@ -16,17 +16,24 @@ import (
 // fileStreams keeps the file streams of the store on the air as the store
 // changes: a live one loops its file through the hub, like a publisher
 // that never leaves; an on-demand one is a VOD playlist in the registry.
-// A stream removed from the store goes off the air, pushed ones too.
+// A stream removed from the store goes off the air, pushed ones too, and
+// so does the local capture, which comes back when its stream does.
 type fileStreams struct {
 	Store    *auth.StreamStore
 	Hub      *segmenter.Hub
 	Registry *segmenter.Registry
+	// Local names the stream of the local capture, and SetLocal starts or
+	// stops it when the store gains or loses that stream as a local one.
+	Local    string
+	SetLocal func(on bool) error
 	// Every is how often the store is looked at. It defaults to 1s.
 	Every  time.Duration
 	Logger *slog.Logger
 
 	running map[string]*fileRun // owned by the run goroutine
 	known   map[string]auth.Stream
+	localOn bool // the store lists Local as local; set by the first sync
+	synced  bool
 	cancel  context.CancelFunc
 	wg      sync.WaitGroup
 }
@@ -95,6 +102,17 @@ func (f *fileStreams) sync(ctx context.Context) {
 			}
 		}
 	}
+	// serve started (or not) the local capture; from then on it follows
+	// the store, and a failure to start is said once.
+	on := want[f.Local].Source == auth.SourceLocal
+	if f.synced && on != f.localOn && f.SetLocal != nil {
+		if err := f.SetLocal(on); err != nil {
+			f.Logger.Error("cannot start the local capture", "stream", f.Local, "error", err)
+		} else if !on {
+			f.Logger.Info("the local stream was removed: capture stopped", "stream", f.Local)
+		}
+	}
+	f.localOn, f.synced = on, true
 	for name, s := range want {
 		if _, ok := f.known[name]; ok {
 			continue

@@ -125,7 +125,15 @@ func runServe(ctx context.Context, args []string, opts serveOptions, stdin io.Re
 		return err
 	}
 	defer push.Close()
-	files := &fileStreams{Store: streams, Hub: hub, Registry: &registry, Logger: log}
+	files := &fileStreams{
+		Store: streams, Hub: hub, Registry: &registry, Logger: log, Local: cfg.Stream,
+		SetLocal: func(on bool) error {
+			if on {
+				return b.StartStream()
+			}
+			return b.StopStream()
+		},
+	}
 	files.Start(ctx)
 	defer files.Close()
 

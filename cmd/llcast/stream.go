@@ -15,6 +15,7 @@ import (
 const streamUsage = `Usage:
   llcast stream add NAME [--json] [--host NAME]       a stream OBS or ffmpeg pushes to
   llcast stream add NAME --file PATH [--vod] [--json] a video file, looped as live or on demand
+  llcast stream add NAME --local                      this machine's camera and microphone
   llcast stream list [--json] [--host NAME]
   llcast stream remove NAME
   llcast stream key NAME [--rotate] [--json] [--host NAME]
@@ -23,7 +24,9 @@ Each also takes --data DIR and --config FILE, as llcast serve does.
 
 A server carries many named streams; viewers watch each at /watch/NAME. A
 name is 1 to 64 characters from a-z, 0-9, '-' and '_'. "main" exists from
-the start with this machine's camera and microphone (or the test source).
+the start with this machine's camera and microphone (or the test source);
+llcast serve captures for the local stream its --stream names (main), and
+stops when that stream is removed: "stream add main --local" brings it back.
 "add" prints where to publish a new stream and its key; "key" prints them
 again, and with --rotate makes a new key first (the old one stops working).
 Keys are shown by add, key and --json only. A running llcast picks up
@@ -59,7 +62,7 @@ func runStream(args []string, opts streamOptions, stdout, stderr io.Writer) erro
 	dataFlag := fs.String("data", "", "state `dir`ectory (default: as llcast serve; LLCAST_DATA)")
 	var c streamCommand
 	var file string
-	var vod, rotate bool
+	var vod, rotate, local bool
 	if sub != "remove" {
 		fs.BoolVar(&c.asJSON, "json", false, "print JSON, with the keys")
 		fs.StringVar(&c.host, "host", "", "host `name` publishers reach this server at (default: its listen address, or this machine's LAN address)")
@@ -68,6 +71,7 @@ func runStream(args []string, opts streamOptions, stdout, stderr io.Writer) erro
 	case "add":
 		fs.StringVar(&file, "file", "", "a video `file` (MP4 or MPEG-TS, H.264 and AAC) to stream instead of a publisher")
 		fs.BoolVar(&vod, "vod", false, "serve --file on demand, with seeking, instead of looping it as live")
+		fs.BoolVar(&local, "local", false, "this machine's camera and microphone (or the test source), as main has")
 	case "key":
 		fs.BoolVar(&rotate, "rotate", false, "make a new key first; the old one stops working")
 	}
@@ -95,6 +99,10 @@ func runStream(args []string, opts streamOptions, stdout, stderr io.Writer) erro
 		fs.Usage()
 		return usageErrorf("--vod needs --file PATH")
 	}
+	if local && file != "" {
+		fs.Usage()
+		return usageErrorf("a stream is --local or a --file, not both")
+	}
 
 	cfg, err := streamConfig(*configPath, *dataFlag)
 	if err != nil {
@@ -114,7 +122,7 @@ func runStream(args []string, opts streamOptions, stdout, stderr io.Writer) erro
 	}
 	switch sub {
 	case "add":
-		return c.add(file, vod, opts, stdout)
+		return c.add(file, vod, local, opts, stdout)
 	case "list":
 		return c.list(stdout)
 	case "remove":

@@ -21,8 +21,11 @@ type streamCommand struct {
 	ports  auth.PublishPorts
 }
 
-func (c *streamCommand) add(file string, vod bool, opts streamOptions, stdout io.Writer) error {
+func (c *streamCommand) add(file string, vod, local bool, opts streamOptions, stdout io.Writer) error {
 	source := auth.SourcePush
+	if local {
+		source = auth.SourceLocal
+	}
 	if file != "" {
 		source = auth.SourceFile
 		abs, err := filepath.Abs(file)
@@ -49,7 +52,9 @@ func (c *streamCommand) add(file string, vod bool, opts streamOptions, stdout io
 	if c.asJSON {
 		return c.printJSON(stdout, s.Info(c.host, c.ports))
 	}
-	if s.Source == auth.SourceFile {
+	if s.Source == auth.SourceLocal {
+		fmt.Fprintf(stdout, "Stream %q added: this machine's camera and microphone, or the test source.\n", s.Name)
+	} else if s.Source == auth.SourceFile {
 		how := "played as live, in a loop"
 		if s.VOD {
 			how = "on demand (VOD), with seeking"
