@@ -151,6 +151,27 @@ func TestE2ELlcastPush(t *testing.T) {
 	}
 }
 
+// TestE2ELlcastPushRTMPS: llcast push sends over RTMPS to a server with a
+// self-signed certificate, which --insecure accepts.
+func TestE2ELlcastPushRTMPS(t *testing.T) {
+	s := startServer(t, "--tls", "self-signed")
+	info := addStream(t, s, "stage")
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"push", "--to", "rtmps://" + s.pushAddr(t, "rtmps"), "--insecure",
+			"--stream", "stage", "--key", info.Key, "--source", "test"}, nil, io.Discard, io.Discard)
+	}()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("push returned %v", err)
+		}
+	})
+	waitLog(t, s, "protocol=rtmps")
+	waitLog(t, s, "the stream is live")
+}
+
 // TestE2EPushGrants: a viewer limited to main gets 403 on another stream.
 func TestE2EPushGrants(t *testing.T) {
 	s := startServer(t)

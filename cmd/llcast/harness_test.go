@@ -70,7 +70,8 @@ func restartServer(t *testing.T, dir string, extraArgs ...string) *testServer {
 	// own flags come last and win.
 	args := append([]string{
 		"serve", "--listen", "127.0.0.1:0", "--data", dir, "--source", "test",
-		"--rtmp-listen", "127.0.0.1:0", "--srt-listen", "127.0.0.1:0", "--probe", localListener(t),
+		"--rtmp-listen", "127.0.0.1:0", "--rtmps-listen", "127.0.0.1:0", "--srt-listen", "127.0.0.1:0",
+		"--probe", localListener(t),
 	}, extraArgs...)
 	go func() {
 		err := run(ctx, args, nil, pw, s.logs)

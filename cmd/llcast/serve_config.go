@@ -27,6 +27,7 @@ func loadServeConfig(args []string, tray bool, stderr io.Writer) (cfg configs.Co
 	fs.StringVar(&set.Data, "data", def.Data, "state `dir`ectory: users, signing key (default ~/.local/share/llcast)")
 	fs.StringVar(&set.Stream, "stream", def.Stream, "the `name` of the stream of the local camera or test source")
 	fs.StringVar(&set.RTMP.Listen, "rtmp-listen", def.RTMP.Listen, "RTMP push address `HOST:PORT` (\"\" turns it off)")
+	fs.StringVar(&set.RTMP.TLSListen, "rtmps-listen", def.RTMP.TLSListen, "RTMPS push address `HOST:PORT`, with TLS on (\"\" turns it off)")
 	fs.StringVar(&set.SRT.Listen, "srt-listen", def.SRT.Listen, "SRT push address `HOST:PORT` (\"\" turns it off)")
 	set.HLS.PartDuration = def.HLS.PartDuration
 	fs.Var(&set.HLS.PartDuration, "part-duration", "LL-HLS part `duration`")
@@ -57,6 +58,8 @@ func loadServeConfig(args []string, tray bool, stderr io.Writer) (cfg configs.Co
 			cfg.Stream = set.Stream
 		case "rtmp-listen":
 			cfg.RTMP.Listen = set.RTMP.Listen
+		case "rtmps-listen":
+			cfg.RTMP.TLSListen = set.RTMP.TLSListen
 		case "srt-listen":
 			cfg.SRT.Listen = set.SRT.Listen
 		case "part-duration":
