@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"io"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -39,16 +38,9 @@ func TestE2EFileVOD(t *testing.T) {
 	token := s.login(t)
 	waitOnAir(t, s, token, "film")
 
-	req, _ := http.NewRequest(http.MethodGet, s.URL+"/live/film/index.m3u8", nil)
-	req.AddCookie(&http.Cookie{Name: "jwt", Value: token})
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
+	_, body := pageStatus(t, s.URL+"/live/film/index.m3u8", token)
 	for _, tag := range []string{"#EXT-X-PLAYLIST-TYPE:VOD", "#EXT-X-ENDLIST", "#EXT-X-MAP"} {
-		if !strings.Contains(string(body), tag) {
+		if !strings.Contains(body, tag) {
 			t.Errorf("the playlist has no %s:\n%s", tag, body)
 		}
 	}

@@ -100,15 +100,7 @@ func TestE2EPushReconnect(t *testing.T) {
 	if !v.monotone || !a.monotone {
 		t.Errorf("decoding times went backwards across the reconnect: video %v, audio %v", v.monotone, a.monotone)
 	}
-	req, _ := http.NewRequest(http.MethodGet, s.URL+"/live/stage/video.m3u8", nil)
-	req.AddCookie(&http.Cookie{Name: "jwt", Value: token})
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if !strings.Contains(string(body), "#EXT-X-DISCONTINUITY") {
+	if _, body := pageStatus(t, s.URL+"/live/stage/video.m3u8", token); !strings.Contains(body, "#EXT-X-DISCONTINUITY") {
 		t.Errorf("the playlist does not mark the seam:\n%s", body)
 	}
 }

@@ -232,32 +232,6 @@ func TestE2EStreamsGrants(t *testing.T) {
 	}
 }
 
-// pageStatus GETs target with the session token (none when empty),
-// without following redirects.
-func pageStatus(t *testing.T, target, token string) (int, string) {
-	t.Helper()
-	req, err := http.NewRequest(http.MethodGet, target, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if token != "" {
-		req.AddCookie(&http.Cookie{Name: "jwt", Value: token})
-	}
-	c := &http.Client{Timeout: 10 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error {
-		return http.ErrUseLastResponse
-	}}
-	resp, err := c.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resp.StatusCode, string(body)
-}
-
 // playlistWithSession GETs a playlist with the session token until it
 // answers 200 (the stream may not have its first segment yet).
 func playlistWithSession(t *testing.T, target, token string) string {

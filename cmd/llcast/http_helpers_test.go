@@ -46,9 +46,25 @@ func viewerClient(t *testing.T, base, token string) *http.Client {
 	return &http.Client{Jar: jar, Timeout: 10 * time.Second}
 }
 
-// fetchWithCookie fetches target with the session token as cookie (none when empty)
-// and reads the body.
+// fetchWithCookie GETs target with the session token (none when empty),
+// without following redirects, and reads the body away.
 func fetchWithCookie(t *testing.T, target, token string) *http.Response {
+	t.Helper()
+	resp, _ := get(t, target, token)
+	return resp
+}
+
+// pageStatus GETs target with the session token (none when empty),
+// without following redirects: the status and the body.
+func pageStatus(t *testing.T, target, token string) (int, string) {
+	t.Helper()
+	resp, body := get(t, target, token)
+	return resp.StatusCode, string(body)
+}
+
+// get GETs target with the session token (none when empty), without
+// following redirects.
+func get(t *testing.T, target, token string) (*http.Response, []byte) {
 	t.Helper()
 	req, err := http.NewRequest(http.MethodGet, target, nil)
 	if err != nil {
@@ -57,14 +73,21 @@ func fetchWithCookie(t *testing.T, target, token string) *http.Response {
 	if token != "" {
 		req.AddCookie(&http.Cookie{Name: "jwt", Value: token})
 	}
-	resp, err := (&http.Client{Timeout: 10 * time.Second}).Do(req)
+	c := &http.Client{Timeout: 10 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error {
+		return http.ErrUseLastResponse
+	}}
+	resp, err := c.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, _ = io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
-	return resp
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp, body
 }
+
 
 // liveSegment is the path of the newest complete segment of the video
 // playlist at base.
