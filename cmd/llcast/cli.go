@@ -21,8 +21,9 @@ func exitCode(err error) int {
 	return 1
 }
 
-const mainUsage = `llcast streams your camera and microphone, or a built-in test picture,
-as Low-Latency HLS that logged-in viewers watch in any browser.
+const mainUsage = `llcast streams your camera and microphone (or a built-in test picture),
+what OBS, ffmpeg or llcast push send it, and video files, as Low-Latency
+HLS that logged-in viewers watch in any browser.
 
 Usage:
   llcast serve [flags]         start streaming and serving (q or Ctrl+C stops)
