@@ -230,7 +230,9 @@ func (s *Server) routes() (http.Handler, error) {
 	limit := LoginLimit(10, 6*time.Second, s.Logger)
 	r.Method(http.MethodPost, "/login", csrf.Handler(limit(http.HandlerFunc(login.login))))
 	r.Method(http.MethodPost, "/logout", csrf.Handler(http.HandlerFunc(login.logout)))
-	catalog := &streamCatalog{store: s.StreamStore, def: s.DefaultStream, live: s.Streams, viewers: s.viewers}
+	catalog := &streamCatalog{
+		store: s.StreamStore, def: s.DefaultStream, live: s.Streams, viewers: s.viewers, pubs: s.Publishers,
+	}
 	list := &streamListPage{auth: s.Auth, catalog: catalog, templates: tmpl, log: s.Logger}
 	r.Method(http.MethodGet, "/", list)
 	r.Method(http.MethodGet, "/watch/{stream}", &watchPage{auth: s.Auth, catalog: catalog, templates: tmpl, log: s.Logger})

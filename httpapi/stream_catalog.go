@@ -15,6 +15,9 @@ type streamCatalog struct {
 	def     string            // the default stream
 	live    StreamFinder      // what is on the air
 	viewers *ViewerCounter
+	// pubs, when set, tells whether a push stream's publisher is there:
+	// its stream stays on the air a while after the publisher left.
+	pubs Publishers
 }
 
 // streamSummary is a stream as a viewer sees it (GET /api/streams and the
@@ -67,6 +70,10 @@ func (c *streamCatalog) granted(claims Claims) ([]streamSummary, error) {
 
 func (c *streamCatalog) summary(s auth.Stream) streamSummary {
 	_, live := c.live.Handler(s.Name)
+	if s.Source == auth.SourcePush && c.pubs != nil {
+		st, ok := c.pubs.Publisher(s.Name)
+		live = live && ok && st.Connected
+	}
 	return streamSummary{
 		Name: s.Name, Source: s.Source, VOD: s.VOD, Kind: sourceKind(s),
 		Live: live, Viewers: c.viewers.CountStream(s.Name), Watch: auth.WatchPath(s.Name),

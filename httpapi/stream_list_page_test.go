@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/llcast/llcast/segmenter"
 )
 
 func TestStreamListPage(t *testing.T) {
@@ -144,5 +146,30 @@ func TestStreamListAPI(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// A push stream is live while its publisher is connected, not while its
+// stream waits for the publisher to come back.
+func TestStreamListPushNeedsAPublisher(t *testing.T) {
+	connected := false
+	env, store := newStreamServer(t, func(s *Server) {
+		s.Streams = liveStreams{"stage": true}
+		s.Publishers = &fakePublishers{publisher: func(string) (segmenter.PublisherStatus, bool) {
+			return segmenter.PublisherStatus{Live: true, Connected: connected}, true
+		}}
+	})
+	threeStreams(t, store)
+	admin := sessionFor(t, env, "root", RoleAdmin)
+	for _, connected = range []bool{false, true} {
+		var got []streamSummary
+		if err := json.Unmarshal(env.do(t, "GET", "/api/streams", admin, nil, nil).body, &got); err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range got {
+			if s.Name == "stage" && s.Live != connected {
+				t.Errorf("publisher connected %v: stage live %v", connected, s.Live)
+			}
+		}
 	}
 }
