@@ -90,3 +90,21 @@ func TestLogBuffer(t *testing.T) {
 		t.Errorf("log = %q", s)
 	}
 }
+
+func TestCountStacks(t *testing.T) {
+	dump := "goroutine 1 [running]:\nmain.main()\n\n" +
+		"goroutine 7 [chan send]:\ngithub.com/datarhei/gosrt.DialWithContext.func1()\n\n" +
+		"goroutine 8 [chan receive]:\ngithub.com/datarhei/gosrt.DialWithContext.func1()"
+	for _, c := range []struct {
+		known []string
+		want  int
+	}{
+		{[]string{"[chan send]", "gosrt.DialWithContext"}, 2},
+		{[]string{"[chan send]", "gosrt.Listen"}, 3},
+		{[]string{"gosrt.DialWithContext"}, 1},
+	} {
+		if n := countStacks(dump, c.known); n != c.want {
+			t.Errorf("countStacks(%q) = %d, want %d", c.known, n, c.want)
+		}
+	}
+}
