@@ -88,7 +88,6 @@ func get(t *testing.T, target, token string) (*http.Response, []byte) {
 	return resp, body
 }
 
-
 // liveSegment is the path of the newest complete segment of the video
 // playlist at base.
 func liveSegment(t *testing.T, base, token string) string {
