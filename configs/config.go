@@ -145,7 +145,7 @@ func Default() Config {
 		Auth:    Auth{TokenTTL: Duration(12 * time.Hour)},
 		Network: Network{Probe: "8.8.8.8:53"},
 		CORS:    CORS{Origins: []string{}},
-		HTTP:    HTTP{TrustedProxies: []string{}},
+		HTTP:    HTTP{TrustedProxies: []string{}, ReadTimeout: Duration(30 * time.Second)},
 		RTMP:    RTMP{Listen: ":1935", TLSListen: ":1936"},
 		SRT:     SRT{Listen: ":8890"},
 		Log:     Log{Level: "info"},
@@ -263,6 +263,9 @@ func (c *Config) Validate() error {
 	}
 	if err := c.HTTP.checkTrustedProxies(); err != nil {
 		bad("http.trusted_proxies", "%v", err)
+	}
+	if d := c.HTTP.ReadTimeout.D(); d < time.Second || d > 10*time.Minute {
+		bad("http.read_timeout", "%v must be 1s to 10m", d)
 	}
 	for key, addr := range map[string]string{"rtmp.listen": c.RTMP.Listen, "rtmp.tls_listen": c.RTMP.TLSListen, "srt.listen": c.SRT.Listen} {
 		if _, _, err := net.SplitHostPort(addr); addr != "" && err != nil {

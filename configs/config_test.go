@@ -109,6 +109,8 @@ func TestValidateNamesTheKey(t *testing.T) {
 		{"log.level", func(c *Config) { c.Log.Level = "loud" }},
 		{"network.probe", func(c *Config) { c.Network.Probe = "8.8.8.8" }},
 		{"http.trusted_proxies", func(c *Config) { c.HTTP.TrustedProxies = []string{"0.0.0.0/0"} }},
+		{"http.read_timeout", func(c *Config) { c.HTTP.ReadTimeout = Duration(500 * time.Millisecond) }},
+		{"http.read_timeout", func(c *Config) { c.HTTP.ReadTimeout = Duration(time.Hour) }},
 		{"tls", func(c *Config) { c.TLS.Cert = "cert.pem" }},
 		{"audio.language", func(c *Config) { c.Audio.Language = "English (UK)" }},
 		{"cors.origins", func(c *Config) { c.CORS.Origins = []string{"https://a.example/player"} }},

@@ -12,6 +12,10 @@ type HTTP struct {
 	// X-Forwarded-For believed, so that the logs and the login limit see
 	// viewers instead of the proxy.
 	TrustedProxies []string `yaml:"trusted_proxies"`
+	// ReadTimeout bounds reading a request, headers and body: a client
+	// sending a byte a second is cut off. Requests without a body may
+	// wait longer for their answer (blocking playlist requests).
+	ReadTimeout Duration `yaml:"read_timeout"`
 }
 
 // TrustedPrefixes returns TrustedProxies as prefixes, an address as a

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -33,9 +34,13 @@ type Link struct {
 	Revoked bool      `json:"revoked,omitempty"`
 }
 
-// LinkStore keeps the stream links in a JSON file in the data directory,
-// so that `llcast link revoke` takes effect in a running server. It is safe
-// for concurrent use.
+// LinkStore keeps the stream links in a JSON file (mode 0600) in the data
+// directory, so that `llcast link revoke` takes effect in a running
+// server: it sees the file change at the next call. It is safe for
+// concurrent use, and any number of stores, in this process or others,
+// may change one file: each change is made under the file's lock to what
+// the file holds then (auth.JSONFile.Update), so a revocation is never
+// undone by a link created at the same moment.
 type LinkStore struct {
 	// Path of the file. Required.
 	Path string
@@ -45,13 +50,75 @@ type LinkStore struct {
 	file  auth.JSONFile
 }
 
-func (s *LinkStore) refresh() error {
+// Load reads the file; a missing file holds no links. A file that does
+// not decode, or holds a link that could not have been made, is an error
+// naming it: a server must not start on it, since every link would be
+// refused without a word.
+func (s *LinkStore) Load() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.refresh()
+}
+
+func (s *LinkStore) init() {
 	if s.file.Path == "" {
 		s.file = auth.JSONFile{Path: s.Path, What: "stream links"}
 	}
+}
+
+// refresh rereads the file when it changed: one stat otherwise. A broken
+// file keeps the links we had.
+func (s *LinkStore) refresh() error {
+	s.init()
 	var links []Link
 	changed, err := s.file.ReadIfChanged(&links)
-	if err == nil && changed {
+	if err != nil || !changed {
+		return err
+	}
+	if err := checkLinks(links); err != nil {
+		return s.file.Corrupt(err)
+	}
+	s.links = links
+	return nil
+}
+
+// checkLinks returns what is wrong with the links a file holds. A link
+// without an ID could never be revoked, and two with one ID would make
+// revoking one of them a guess.
+func checkLinks(links []Link) error {
+	seen := make(map[string]bool, len(links))
+	for i, l := range links {
+		switch {
+		case l.ID == "":
+			return fmt.Errorf("link %d has no id", i+1)
+		case seen[l.ID]:
+			return fmt.Errorf("link %.40q is there twice", l.ID)
+		case l.Stream == "":
+			return fmt.Errorf("link %.40q names no stream", l.ID)
+		}
+		seen[l.ID] = true
+	}
+	return nil
+}
+
+// update changes the links as the file holds them now, under its lock,
+// to what change returns, and keeps the result. The caller holds s.mu.
+func (s *LinkStore) update(change func([]Link) ([]Link, error)) error {
+	s.init()
+	var links []Link
+	err := s.file.Update(&links, func() error {
+		if err := checkLinks(links); err != nil {
+			return s.file.Corrupt(err)
+		}
+		s.links = links // the newest, whether change takes it or not
+		next, err := change(slices.Clone(links))
+		if err != nil {
+			return err
+		}
+		links = next
+		return nil
+	})
+	if err == nil {
 		s.links = links
 	}
 	return err
@@ -70,44 +137,46 @@ func (s *LinkStore) New(stream, subject, label string, ttl time.Duration, now ti
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.refresh(); err != nil {
-		return Link{}, err
-	}
-	// Expired links are dropped as new ones come.
-	links := []Link{l}
-	for _, old := range s.links {
-		if old.Expires.After(now) {
-			links = append(links, old)
+	err := s.update(func(links []Link) ([]Link, error) {
+		// Expired links are dropped as new ones come.
+		kept := []Link{l}
+		for _, old := range links {
+			if old.Expires.After(now) {
+				kept = append(kept, old)
+			}
 		}
-	}
-	if err := s.file.Write(links); err != nil {
+		return kept, nil
+	})
+	if err != nil {
 		return Link{}, err
 	}
-	return l, s.refresh()
+	return l, nil
 }
 
 // Revoke revokes the link with id; "all" revokes every link.
 func (s *LinkStore) Revoke(id string) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.refresh(); err != nil {
-		return 0, err
-	}
-	links := append([]Link(nil), s.links...)
 	n := 0
-	for i := range links {
-		if (id == "all" || links[i].ID == id) && !links[i].Revoked {
-			links[i].Revoked = true
-			n++
+	err := s.update(func(links []Link) ([]Link, error) {
+		for i := range links {
+			if (id == "all" || links[i].ID == id) && !links[i].Revoked {
+				links[i].Revoked = true
+				n++
+			}
 		}
-	}
-	if n == 0 && id != "all" {
-		return 0, fmt.Errorf("%w %q (llcast link list shows them)", ErrNoLink, id)
-	}
-	if err := s.file.Write(links); err != nil {
+		switch {
+		case n == 0 && id != "all":
+			return nil, fmt.Errorf("%w %q (llcast link list shows them)", ErrNoLink, id)
+		case n == 0:
+			return nil, auth.ErrUnchanged
+		}
+		return links, nil
+	})
+	if err != nil {
 		return 0, err
 	}
-	return n, s.refresh()
+	return n, nil
 }
 
 // List returns the links, newest first.

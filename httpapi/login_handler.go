@@ -11,10 +11,20 @@ import (
 // loginHandler serves the login form, checks credentials and sets or clears
 // the session cookie.
 type loginHandler struct {
-	users     *UserStore
+	users     loginUsers
 	auth      *TokenAuth
 	templates *template.Template
 	log       *slog.Logger
+	// accounts limits failed logins per user name. Required.
+	accounts *accountLimiter
+	// now is the clock of accounts; nil means time.Now.
+	now func() time.Time
+}
+
+// loginUsers is what the login form needs of the user store.
+type loginUsers interface {
+	Authenticate(name, password string) (User, error)
+	Exists(name string) bool
 }
 
 type loginPage struct {
@@ -43,18 +53,34 @@ func nextField(next string) string {
 
 func (h *loginHandler) login(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
+	if err := r.ParseForm(); err != nil {
+		// Too large, or too slow: Server.ReadTimeout ended the body.
+		h.log.Info("unreadable login form", "remote", r.RemoteAddr, "error", err)
+		http.Error(w, "bad request", http.StatusBadRequest)
+		return
+	}
 	name, password := r.PostFormValue("username"), r.PostFormValue("password")
 	next := localRedirect(r.FormValue("next"))
+	if wait := h.accounts.wait(name, h.clock()); wait > 0 {
+		tooManyLogins(w, wait)
+		return
+	}
 	user, err := h.users.Authenticate(name, password)
 	if err != nil {
+		known := h.users.Exists(name)
 		if errors.Is(err, ErrBadCredentials) {
-			h.log.Info("login failed", "user", name, "remote", r.RemoteAddr)
+			h.log.Info("login failed", "user", loggedName(name, known), "remote", r.RemoteAddr)
+			if h.accounts.fail(name, known, h.clock()) {
+				h.log.Warn("too many failed logins: the account waits before its next try",
+					"user", loggedName(name, known), "wait", h.accounts.lockout, "remote", r.RemoteAddr)
+			}
 		} else {
-			h.log.Error("login failed", "user", name, "error", err)
+			h.log.Error("login failed", "user", loggedName(name, known), "error", err)
 		}
 		h.render(w, http.StatusUnauthorized, loginPage{Error: "Wrong username or password.", Username: name, Next: nextField(next)})
 		return
 	}
+	h.accounts.succeed(name)
 	token, exp, err := h.auth.Issue(user, time.Now())
 	if err != nil {
 		h.log.Error("issuing token", "error", err)
@@ -64,6 +90,24 @@ func (h *loginHandler) login(w http.ResponseWriter, r *http.Request) {
 	http.SetCookie(w, sessionCookie(r, token, exp))
 	h.log.Info("login", "user", user.Name, "role", user.Role, "remote", r.RemoteAddr)
 	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+// loggedName is what the log says of a name typed into the login form:
+// the name when it is an account (known), else "unknown user", so that a
+// password typed into the name field never reaches the log, nor the
+// studio's log panel.
+func loggedName(name string, known bool) string {
+	if known {
+		return name
+	}
+	return "unknown user"
+}
+
+func (h *loginHandler) clock() time.Time {
+	if h.now != nil {
+		return h.now()
+	}
+	return time.Now()
 }
 
 func (h *loginHandler) logout(w http.ResponseWriter, r *http.Request) {

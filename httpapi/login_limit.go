@@ -2,33 +2,52 @@ package httpapi
 
 import (
 	"log/slog"
-	"net"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"sync"
 	"time"
 )
 
-// LoginLimit slows password guessing: each client address may try `burst`
-// logins at once and then one per `every`; beyond that it gets 429 with
-// Retry-After. Its memory is bounded: idle addresses are forgotten.
+// LoginLimit slows password guessing: each client may try `burst` logins
+// at once and then one per `every`; beyond that it gets 429 with
+// Retry-After. A client is an IPv4 address or an IPv6 /64, the block one
+// host usually holds whole. Its memory is bounded: idle clients are
+// forgotten.
 func LoginLimit(burst int, every time.Duration, log *slog.Logger) func(http.Handler) http.Handler {
 	l := &loginLimiter{burst: float64(burst), every: every, clients: map[string]*bucket{}}
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			host, _, err := net.SplitHostPort(r.RemoteAddr)
-			if err != nil {
-				host = r.RemoteAddr
-			}
-			if wait := l.take(host, time.Now()); wait > 0 {
-				log.Warn("too many login attempts", "remote", host)
-				w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
-				http.Error(w, "too many login attempts, try again later", http.StatusTooManyRequests)
+			if wait := l.take(loginLimitKey(r.RemoteAddr), time.Now()); wait > 0 {
+				log.Warn("too many login attempts", "remote", r.RemoteAddr)
+				tooManyLogins(w, wait)
 				return
 			}
 			next.ServeHTTP(w, r)
 		})
 	}
+}
+
+// tooManyLogins answers 429. Every login limit answers alike, so a client
+// cannot tell which one it hit.
+func tooManyLogins(w http.ResponseWriter, wait time.Duration) {
+	w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
+	http.Error(w, "too many login attempts, try again later", http.StatusTooManyRequests)
+}
+
+// loginLimitKey is the client a login attempt from remote (RemoteAddr,
+// "IP:port" or, after RealIP, "IP") counts for: an IPv4 address, or the
+// /64 of an IPv6 address, from which one host can pick a new address for
+// every attempt.
+func loginLimitKey(remote string) string {
+	a, ok := parseAddr(remote)
+	switch {
+	case !ok:
+		return remote
+	case a.Is6():
+		return netip.PrefixFrom(a, 64).Masked().String()
+	}
+	return a.String()
 }
 
 type bucket struct {

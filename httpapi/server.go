@@ -85,6 +85,16 @@ type Server struct {
 	// CheckStreamFile, when set, checks a new file stream's file beyond
 	// its being there (that llcast can play it). It defaults to nil.
 	CheckStreamFile func(path string) error
+	// ReadTimeout bounds reading a request, headers and body, so a client
+	// sending its body a byte a second is cut off. Once the body is read
+	// it no longer runs: blocking playlist requests may wait longer. It
+	// defaults to 30s.
+	ReadTimeout time.Duration
+	// HSTS sends Strict-Transport-Security (one year) with every answer
+	// over TLS. Set it only with a certificate browsers trust: with a
+	// self-signed one, browsers would refuse the site outright instead of
+	// letting viewers accept it. It defaults to false.
+	HSTS bool
 
 	viewers  *ViewerCounter
 	origin   *OriginCounter
@@ -109,13 +119,20 @@ func (s *Server) Start() error {
 	if s.SegmentDuration == 0 {
 		s.SegmentDuration = time.Second
 	}
+	if s.ReadTimeout == 0 {
+		s.ReadTimeout = 30 * time.Second
+	}
 	if s.Logger == nil {
 		s.Logger = slog.Default()
 	}
 	if s.Users == nil || s.Auth == nil || s.Streams == nil {
 		return errors.New("http server needs Users, Auth and Streams")
 	}
-	s.Logger = s.Logger.With("component", "httpapi")
+	if s.ReadTimeout < 0 {
+		return fmt.Errorf("http server: invalid ReadTimeout %v: must be positive", s.ReadTimeout)
+	}
+	// Paths and names in the log come from clients: cut them short.
+	s.Logger = slog.New(boundedHandler{s.Logger.Handler()}).With("component", "httpapi")
 	s.viewers = &ViewerCounter{}
 	s.origin = &OriginCounter{}
 	if !player.HasHLSJS() {
@@ -132,8 +149,13 @@ func (s *Server) Start() error {
 	s.listener = ln
 	s.srv = &http.Server{
 		Handler:           handler,
-		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       s.ReadTimeout,
+		ReadHeaderTimeout: min(10*time.Second, s.ReadTimeout),
 		IdleTimeout:       2 * time.Minute,
+		// No WriteTimeout: it counts from the request's arrival, so it
+		// would cut blocking playlist requests (up to 3 target durations,
+		// 8 s while a publisher is away) and slow viewers' segments.
+
 		// Beyond MaxURLLength (414, LimitURL) a request line is refused
 		// by net/http itself (431) before it is read whole: a client
 		// sending 1 MB URLs costs 64 KB a request, not 1 MB.
@@ -218,7 +240,10 @@ func (s *Server) routes() (http.Handler, error) {
 	if err != nil {
 		return nil, fmt.Errorf("player templates: %w", err)
 	}
-	login := &loginHandler{users: s.Users, auth: s.Auth, templates: tmpl, log: s.Logger}
+	// Per user name, whatever the address: 20 failures in 10 minutes, then
+	// the name waits a minute.
+	accounts := newAccountLimiter(20, 10*time.Minute, time.Minute)
+	login := &loginHandler{users: s.Users, auth: s.Auth, templates: tmpl, log: s.Logger, accounts: accounts}
 	csrf := http.NewCrossOriginProtection()
 
 	r := chi.NewRouter()
@@ -227,14 +252,18 @@ func (s *Server) routes() (http.Handler, error) {
 	r.Use(middleware.Recoverer)
 	r.Use(AccessLog(s.Logger))
 	r.Use(SecurityHeaders)
+	if s.HSTS && s.TLS != nil {
+		r.Use(StrictTransportSecurity)
+	}
 
 	r.Get("/healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Cache-Control", "no-store")
 		_, _ = w.Write([]byte("ok\n"))
 	})
 	r.Get("/login", login.form)
-	// 10 guesses at once, then one every 6 s per address: a person who
-	// mistypes never notices, a password guesser gets 600 tries an hour.
+	// 10 guesses at once, then one every 6 s per address (an IPv6 /64): a
+	// person who mistypes never notices, a password guesser gets 600
+	// tries an hour.
 	limit := LoginLimit(10, 6*time.Second, s.Logger)
 	r.Method(http.MethodPost, "/login", csrf.Handler(limit(http.HandlerFunc(login.login))))
 	r.Method(http.MethodPost, "/logout", csrf.Handler(http.HandlerFunc(login.logout)))

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+
+	"github.com/llcast/llcast/httpapi/auth"
 )
 
 // KeyFile is the name of the token signing key inside the data directory.
@@ -14,43 +16,44 @@ const KeyFile = "jwt.key"
 const keySize = 32 // 256 bits, the HS256 block size
 
 // LoadOrCreateKey returns the HS256 signing key kept in dataDir, creating it
-// (mode 0600) on first start so that a restart logs nobody out.
+// (mode 0600) on first start so that a restart logs nobody out. It is
+// created under the key file's lock, and looked for again under it, so
+// that two processes starting at once (the server and `llcast link`)
+// agree on one key and neither reads a key half written.
 func LoadOrCreateKey(dataDir string) ([]byte, error) {
 	path := filepath.Join(dataDir, KeyFile)
-	key, err := os.ReadFile(path)
-	switch {
-	case err == nil:
-		if len(key) < keySize {
-			return nil, fmt.Errorf("signing key %s is %d bytes, want %d: delete it to make a new one (everyone will have to log in again)",
-				path, len(key), keySize)
-		}
-		return key, nil
-	case !errors.Is(err, os.ErrNotExist):
-		return nil, fmt.Errorf("reading signing key: %w", err)
+	key, err := readKey(path)
+	if !errors.Is(err, os.ErrNotExist) {
+		return key, err
 	}
-
+	lock, err := auth.LockFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("making signing key: %w", err)
+	}
+	defer lock.Unlock()
+	if key, err := readKey(path); !errors.Is(err, os.ErrNotExist) {
+		return key, err // another process made it meanwhile
+	}
 	key = make([]byte, keySize)
 	if _, err := rand.Read(key); err != nil {
 		return nil, fmt.Errorf("making signing key: %w", err)
 	}
-	if err := os.MkdirAll(dataDir, 0o700); err != nil {
-		return nil, fmt.Errorf("creating data directory: %w", err)
+	if err := auth.WriteFileAtomic(path, key); err != nil {
+		return nil, fmt.Errorf("making signing key: %w", err)
 	}
-	// O_EXCL: when two processes race on first start, one key wins and the
-	// other process reads it.
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if errors.Is(err, os.ErrExist) {
-		return LoadOrCreateKey(dataDir)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("writing signing key: %w", err)
-	}
-	if _, err := f.Write(key); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("writing signing key: %w", err)
-	}
-	if err := f.Close(); err != nil {
-		return nil, fmt.Errorf("writing signing key: %w", err)
+	return key, nil
+}
+
+// readKey reads the key at path; the error wraps os.ErrNotExist when
+// there is none.
+func readKey(path string) ([]byte, error) {
+	key, err := os.ReadFile(path)
+	switch {
+	case err != nil:
+		return nil, fmt.Errorf("reading signing key: %w", err)
+	case len(key) < keySize:
+		return nil, fmt.Errorf("signing key %s is %d bytes, want %d: delete it to make a new one (everyone will have to log in again)",
+			path, len(key), keySize)
 	}
 	return key, nil
 }

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"regexp"
@@ -41,7 +42,11 @@ type User struct {
 }
 
 // UserStore keeps the accounts in a JSON file (mode 0600) in the data
-// directory. It is safe for concurrent use.
+// directory, and sees changes another process (`llcast user add` while
+// the server runs) makes at the next call. It is safe for concurrent use,
+// and any number of stores, in this process or others, may change one
+// file: each change is made under the file's lock to what the file holds
+// then (auth.JSONFile.Update).
 type UserStore struct {
 	// Path of the file. Required.
 	Path string
@@ -49,6 +54,7 @@ type UserStore struct {
 	mu    sync.Mutex // guards users and file
 	users []User
 	file  auth.JSONFile
+	cost  int // bcrypt cost of new hashes; 0 is bcrypt.DefaultCost (tests lower it)
 }
 
 // dummyHash is compared against when the user does not exist, so that a
@@ -58,28 +64,79 @@ var dummyHash = sync.OnceValue(func() []byte {
 	return h
 })
 
-// Load reads the file; a missing file is an empty store.
+// Load reads the file; a missing file is an empty store. A file that does
+// not decode, or holds a user that could not have been added, is an error
+// naming it.
 func (s *UserStore) Load() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.load()
-}
-
-// load rereads the file.
-func (s *UserStore) load() error {
-	s.file = auth.JSONFile{Path: s.Path, What: "users"}
 	return s.refresh()
 }
 
-// refresh reloads the file when another process (`llcast user add` while
-// the server runs) has changed it. A broken file keeps the users we had.
-func (s *UserStore) refresh() error {
+func (s *UserStore) init() {
 	if s.file.Path == "" {
 		s.file = auth.JSONFile{Path: s.Path, What: "users"}
 	}
+}
+
+// refresh reloads the file when another process has changed it: one stat
+// otherwise. A broken file keeps the users we had.
+func (s *UserStore) refresh() error {
+	s.init()
 	var users []User
 	changed, err := s.file.ReadIfChanged(&users)
-	if err == nil && changed {
+	if err != nil || !changed {
+		return err
+	}
+	if err := checkUsers(users); err != nil {
+		return s.file.Corrupt(err)
+	}
+	s.users = users
+	return nil
+}
+
+// checkUsers returns what is wrong with the users a file holds.
+func checkUsers(users []User) error {
+	seen := make(map[string]bool, len(users))
+	for i, u := range users {
+		switch {
+		case !validName.MatchString(u.Name):
+			return fmt.Errorf("user %d: invalid name %.70q", i+1, u.Name)
+		case seen[u.Name]:
+			return fmt.Errorf("user %s is there twice", u.Name)
+		case u.Role != RoleAdmin && u.Role != RoleViewer:
+			return fmt.Errorf("user %s: invalid role %.20q", u.Name, u.Role)
+		case u.Hash == "":
+			return fmt.Errorf("user %s has no password hash", u.Name)
+		}
+		for _, st := range u.Streams {
+			if err := auth.CheckStreamName(st); err != nil {
+				return fmt.Errorf("user %s: %w", u.Name, err)
+			}
+		}
+		seen[u.Name] = true
+	}
+	return nil
+}
+
+// update changes the users as the file holds them now, under its lock,
+// to what change returns, and keeps the result. The caller holds s.mu.
+func (s *UserStore) update(change func([]User) ([]User, error)) error {
+	s.init()
+	var users []User
+	err := s.file.Update(&users, func() error {
+		if err := checkUsers(users); err != nil {
+			return s.file.Corrupt(err)
+		}
+		s.users = users // the newest, whether change takes it or not
+		next, err := change(slices.Clone(users))
+		if err != nil {
+			return err
+		}
+		users = next
+		return nil
+	})
+	if err == nil {
 		s.users = users
 	}
 	return err
@@ -113,35 +170,22 @@ func (s *UserStore) Put(name, role, password string, streams ...string) error {
 	if len(password) < MinPasswordLength {
 		return fmt.Errorf("password too short: use at least %d characters", MinPasswordLength)
 	}
-	hash, err := bcrypt.GenerateFromPassword([]byte(password), bcrypt.DefaultCost)
+	hash, err := bcrypt.GenerateFromPassword([]byte(password), cmp.Or(s.cost, bcrypt.DefaultCost))
 	if err != nil {
 		return fmt.Errorf("hashing password: %w", err)
 	}
+	u := User{Name: name, Role: role, Hash: string(hash), Streams: streams}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u := User{Name: name, Role: role, Hash: string(hash), Streams: streams}
-	users := append([]User(nil), s.users...)
-	replaced := false
-	for i := range users {
-		if users[i].Name == name {
-			users[i], replaced = u, true
+	return s.update(func(users []User) ([]User, error) {
+		for i := range users {
+			if users[i].Name == name {
+				users[i] = u
+				return users, nil
+			}
 		}
-	}
-	if !replaced {
-		users = append(users, u)
-	}
-	if err := s.save(users); err != nil {
-		return err
-	}
-	return s.load()
-}
-
-// save writes the users atomically.
-func (s *UserStore) save(users []User) error {
-	if s.file.Path == "" {
-		s.file = auth.JSONFile{Path: s.Path, What: "users"}
-	}
-	return s.file.Write(users)
+		return append(users, u), nil
+	})
 }
 
 // Authenticate returns the user when the password matches.

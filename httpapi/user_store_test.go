@@ -2,10 +2,12 @@ package httpapi
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"golang.org/x/crypto/bcrypt"
@@ -146,4 +148,110 @@ func TestUserStoreWithoutGrants(t *testing.T) {
 	if err != nil || u.Streams != nil {
 		t.Fatalf("alice: %+v, %v", u, err)
 	}
+}
+
+// TestUserStoreConcurrent: stores of their own on one file (the server's
+// first admin and `llcast user add` commands) all add at once: no user is
+// lost.
+func TestUserStoreConcurrent(t *testing.T) {
+	path := filepath.Join(t.TempDir(), UsersFile)
+	const writers, each = 8, 5
+	var wg sync.WaitGroup
+	errs := make(chan error, writers)
+	for i := range writers {
+		wg.Go(func() {
+			s := &UserStore{Path: path, cost: bcrypt.MinCost}
+			if err := s.Load(); err != nil {
+				errs <- err
+				return
+			}
+			for j := range each {
+				if err := s.Put(fmt.Sprintf("user%d-%d", i, j), RoleViewer, "long enough"); err != nil {
+					errs <- err
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	s := &UserStore{Path: path}
+	if err := s.Load(); err != nil || s.Len() != writers*each {
+		t.Fatalf("the file holds %d of %d users: %v", s.Len(), writers*each, err)
+	}
+}
+
+var brokenUserFiles = []struct{ name, content, want string }{
+	{"not JSON", "{oops", "invalid character"},
+	{"not a list", `{"name":"alice"}`, "cannot unmarshal"},
+	{"bad name", `[{"name":"a b","role":"viewer","hash":"x"}]`, "invalid name"},
+	{"bad role", `[{"name":"alice","role":"root","hash":"x"}]`, "invalid role"},
+	{"no hash", `[{"name":"alice","role":"viewer"}]`, "no password hash"},
+	{"bad grant", `[{"name":"alice","role":"viewer","hash":"x","streams":["A B"]}]`, "invalid stream name"},
+	{"twice", `[{"name":"alice","role":"viewer","hash":"x"},{"name":"alice","role":"admin","hash":"y"}]`, "twice"},
+}
+
+// TestUserStoreBrokenFile: a broken file is an error naming it, at every
+// load and change, and is never written over.
+func TestUserStoreBrokenFile(t *testing.T) {
+	for _, c := range brokenUserFiles {
+		t.Run(c.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), UsersFile)
+			if err := os.WriteFile(path, []byte(c.content), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			s := &UserStore{Path: path, cost: bcrypt.MinCost}
+			for range 2 { // reported every time, not once
+				if err := s.Load(); err == nil || !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), c.want) {
+					t.Fatalf("Load: %v, want an error naming %s and saying %q", err, path, c.want)
+				}
+			}
+			if err := s.Put("bob", RoleViewer, "long enough"); err == nil || !strings.Contains(err.Error(), path) {
+				t.Fatalf("Put over a broken file: %v", err)
+			}
+			if raw, _ := os.ReadFile(path); string(raw) != c.content {
+				t.Fatalf("the broken file was written over: %q", raw)
+			}
+		})
+	}
+}
+
+// FuzzUserStoreFile feeds bytes as users.json: loading never panics, and
+// either works or says which file is wrong.
+func FuzzUserStoreFile(f *testing.F) {
+	for _, c := range []string{
+		``, `[]`, `null`, `{}`, `[{}]`,
+		`[{"name":"admin","role":"admin","hash":"$2a$10$abcdefghijklmnopqrstuuabcdefghijklmnopqrstuvwxyz01234"}]`,
+		`[{"name":"bob","role":"viewer","hash":"x","streams":["main","stage"]}]`,
+		`[{"name":"bob","role":"viewer","hash":"x"}] trailing`,
+	} {
+		f.Add([]byte(c))
+	}
+	for _, c := range brokenUserFiles {
+		f.Add([]byte(c.content))
+	}
+	f.Fuzz(func(t *testing.T, file []byte) {
+		path := filepath.Join(t.TempDir(), UsersFile)
+		if err := os.WriteFile(path, file, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		s := &UserStore{Path: path}
+		if err := s.Load(); err != nil {
+			if !strings.Contains(err.Error(), path) {
+				t.Fatalf("the error %q does not name the file", err)
+			}
+			if s.Len() != 0 {
+				t.Fatalf("a file that does not load gave %d users", s.Len())
+			}
+			return
+		}
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if err := checkUsers(s.users); err != nil {
+			t.Fatalf("loaded bad users: %v", err)
+		}
+	})
 }

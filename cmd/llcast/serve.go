@@ -56,6 +56,13 @@ func runServe(ctx context.Context, args []string, opts serveOptions, stdin io.Re
 	if err != nil {
 		return err
 	}
+	// Before anything reads or writes there: a second server on the
+	// directory stops here, so only one creates the first admin.
+	lock, err := lockDataDir(dataDir, log)
+	if err != nil {
+		return err
+	}
+	defer lock.Close()
 	users := &httpapi.UserStore{Path: filepath.Join(dataDir, httpapi.UsersFile)}
 	if err := ensureAdmin(users, stdout); err != nil {
 		return err
@@ -70,6 +77,12 @@ func runServe(ctx context.Context, args []string, opts serveOptions, stdin io.Re
 	}
 	streams := &auth.StreamStore{Path: filepath.Join(dataDir, auth.StreamsFile)}
 	if err := streams.Load(); err != nil {
+		return err
+	}
+	// A broken links file stops the start: running on would refuse every
+	// link without a word.
+	links := &httpapi.LinkStore{Path: filepath.Join(dataDir, httpapi.LinksFile)}
+	if err := links.Load(); err != nil {
 		return err
 	}
 
@@ -147,7 +160,7 @@ func runServe(ctx context.Context, args []string, opts serveOptions, stdin io.Re
 		Listen: cfg.Listen, Users: users, Auth: tokens, Streams: &registry,
 		DefaultStream: cfg.Stream, Logger: log,
 		Studio: b, Probe: probe, Logs: logs,
-		Links:       &httpapi.LinkStore{Path: filepath.Join(dataDir, httpapi.LinksFile)},
+		Links:       links,
 		CORSOrigins: cfg.CORS.Origins,
 		// Behind nginx or a CDN: viewers' addresses from X-Forwarded-For.
 		TrustedProxies: cfg.HTTP.TrustedPrefixes(),
@@ -156,6 +169,9 @@ func runServe(ctx context.Context, args []string, opts serveOptions, stdin io.Re
 		// The studio shows and stops publishers, and warns when their
 		// keyframes are further apart than a segment.
 		Publishers: hub, SegmentDuration: cfg.HLS.SegmentDuration.D(),
+		// HSTS only with a real certificate: a pinned self-signed one
+		// would lock viewers out instead of letting them accept it.
+		ReadTimeout: cfg.HTTP.ReadTimeout.D(), HSTS: tlsConf != nil && !cfg.TLS.SelfSigned,
 	}
 	if !explicitPort {
 		// The default port may be taken by another program (or another

@@ -28,8 +28,9 @@ var (
 // directory, and sees changes another process (`llcast stream` while the
 // server runs) makes at the next call. Until the file exists it holds
 // DefaultStream with the local source; once written, the file is the
-// truth. It is safe for concurrent use; two stores writing one file at
-// once may lose one of the writes.
+// truth. It is safe for concurrent use, and any number of stores, in this
+// process or others, may change one file: each change is made under the
+// file's lock to what the file holds then (JSONFile.Update).
 type StreamStore struct {
 	// Path of the file. Required.
 	Path string
@@ -39,20 +40,25 @@ type StreamStore struct {
 	file    JSONFile
 }
 
-// Load reads the file; a missing file holds only DefaultStream.
+// Load reads the file; a missing file holds only DefaultStream. A file
+// that does not decode, or holds a stream that could not have been
+// added, is an error naming it.
 func (s *StreamStore) Load() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.file = JSONFile{Path: s.Path, What: "streams"}
 	return s.refresh()
+}
+
+func (s *StreamStore) init() {
+	if s.file.Path == "" {
+		s.file = JSONFile{Path: s.Path, What: "streams"}
+	}
 }
 
 // refresh rereads the file when it changed: one stat otherwise. A broken
 // file keeps the streams we had.
 func (s *StreamStore) refresh() error {
-	if s.file.Path == "" {
-		s.file = JSONFile{Path: s.Path, What: "streams"}
-	}
+	s.init()
 	var streams []Stream
 	changed, err := s.file.ReadIfChanged(&streams)
 	if err != nil || !changed {
@@ -62,20 +68,54 @@ func (s *StreamStore) refresh() error {
 		s.streams = []Stream{{Name: DefaultStream, Source: SourceLocal}}
 		return nil
 	}
-	seen := make(map[string]bool, len(streams))
-	for i, st := range streams {
-		if err := st.check(); err != nil {
-			s.file.loaded = false // report it again next time
-			return s.file.Corrupt(fmt.Errorf("stream %d: %w", i+1, err))
-		}
-		if seen[st.Name] {
-			s.file.loaded = false
-			return s.file.Corrupt(fmt.Errorf("stream %s is there twice", st.Name))
-		}
-		seen[st.Name] = true
+	if err := checkStreams(streams); err != nil {
+		return s.file.Corrupt(err)
 	}
 	s.streams = streams
 	return nil
+}
+
+// checkStreams returns what is wrong with the streams a file holds.
+func checkStreams(streams []Stream) error {
+	seen := make(map[string]bool, len(streams))
+	for i, st := range streams {
+		if err := st.check(); err != nil {
+			return fmt.Errorf("stream %d: %w", i+1, err)
+		}
+		if seen[st.Name] {
+			return fmt.Errorf("stream %s is there twice", st.Name)
+		}
+		seen[st.Name] = true
+	}
+	return nil
+}
+
+// update changes the streams as the file holds them now, under its lock,
+// to what change returns, and keeps the result. The caller holds s.mu.
+func (s *StreamStore) update(change func([]Stream) ([]Stream, error)) error {
+	s.init()
+	var streams []Stream
+	err := s.file.Update(&streams, func() error {
+		if !s.file.Exists() {
+			streams = []Stream{{Name: DefaultStream, Source: SourceLocal}}
+		} else if err := checkStreams(streams); err != nil {
+			return s.file.Corrupt(err)
+		}
+		s.streams = streams // the newest, whether change takes it or not
+		next, err := change(slices.Clone(streams))
+		if err != nil {
+			return err
+		}
+		if next == nil {
+			next = []Stream{} // "[]": no streams, not the default
+		}
+		streams = next
+		return nil
+	})
+	if err == nil {
+		s.streams = streams
+	}
+	return err
 }
 
 // List returns the streams in the order they were added. After an error
@@ -95,15 +135,16 @@ func (s *StreamStore) Get(name string) (Stream, error) {
 	if err := s.refresh(); err != nil {
 		return Stream{}, err
 	}
-	i := s.find(name)
+	i := indexOf(s.streams, name)
 	if i < 0 {
 		return Stream{}, fmt.Errorf("%w %q", ingest.ErrUnknownStream, name)
 	}
 	return s.streams[i], nil
 }
 
-func (s *StreamStore) find(name string) int {
-	return slices.IndexFunc(s.streams, func(st Stream) bool { return st.Name == name })
+// indexOf returns the index of the stream called name, or -1.
+func indexOf(streams []Stream, name string) int {
+	return slices.IndexFunc(streams, func(st Stream) bool { return st.Name == name })
 }
 
 // Add creates a stream: a push stream gets a new random key; a file
@@ -124,28 +165,35 @@ func (s *StreamStore) Add(name, source, file string, vod bool) (Stream, error) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.refresh(); err != nil {
+	err := s.update(func(streams []Stream) ([]Stream, error) {
+		if indexOf(streams, name) >= 0 {
+			return nil, fmt.Errorf("stream %s %w", name, ErrStreamExists)
+		}
+		return append(streams, st), nil
+	})
+	if err != nil {
 		return Stream{}, err
 	}
-	if s.find(name) >= 0 {
-		return Stream{}, fmt.Errorf("stream %s %w", name, ErrStreamExists)
-	}
-	return st, s.save(append(slices.Clone(s.streams), st))
+	return st, nil
 }
 
 // Remove deletes the stream called name and returns it.
 func (s *StreamStore) Remove(name string) (Stream, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.refresh(); err != nil {
+	var old Stream
+	err := s.update(func(streams []Stream) ([]Stream, error) {
+		i := indexOf(streams, name)
+		if i < 0 {
+			return nil, fmt.Errorf("%w %q", ingest.ErrUnknownStream, name)
+		}
+		old = streams[i]
+		return slices.Delete(streams, i, i+1), nil
+	})
+	if err != nil {
 		return Stream{}, err
 	}
-	i := s.find(name)
-	if i < 0 {
-		return Stream{}, fmt.Errorf("%w %q", ingest.ErrUnknownStream, name)
-	}
-	old := s.streams[i]
-	return old, s.save(slices.Delete(slices.Clone(s.streams), i, i+1))
+	return old, nil
 }
 
 // RotateKey gives the push stream called name a new key; the old one
@@ -153,19 +201,23 @@ func (s *StreamStore) Remove(name string) (Stream, error) {
 func (s *StreamStore) RotateKey(name string) (Stream, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.refresh(); err != nil {
+	var rotated Stream
+	err := s.update(func(streams []Stream) ([]Stream, error) {
+		i := indexOf(streams, name)
+		if i < 0 {
+			return nil, fmt.Errorf("%w %q", ingest.ErrUnknownStream, name)
+		}
+		if streams[i].Source != SourcePush {
+			return nil, fmt.Errorf("stream %s %w", name, ErrNoKey)
+		}
+		streams[i].Key = newKey()
+		rotated = streams[i]
+		return streams, nil
+	})
+	if err != nil {
 		return Stream{}, err
 	}
-	i := s.find(name)
-	if i < 0 {
-		return Stream{}, fmt.Errorf("%w %q", ingest.ErrUnknownStream, name)
-	}
-	if s.streams[i].Source != SourcePush {
-		return Stream{}, fmt.Errorf("stream %s %w", name, ErrNoKey)
-	}
-	streams := slices.Clone(s.streams)
-	streams[i].Key = newKey()
-	return streams[i], s.save(streams)
+	return rotated, nil
 }
 
 // CheckKey authorizes a publisher: ingest.ErrUnknownStream when no push
@@ -174,7 +226,7 @@ func (s *StreamStore) RotateKey(name string) (Stream, error) {
 func (s *StreamStore) CheckKey(name, key string) error {
 	s.mu.Lock()
 	_ = s.refresh() // a broken file keeps the keys we had
-	i := s.find(name)
+	i := indexOf(s.streams, name)
 	var want string
 	if i >= 0 {
 		want = s.streams[i].Key
@@ -187,15 +239,4 @@ func (s *StreamStore) CheckKey(name, key string) error {
 		return fmt.Errorf("%w for stream %q", ingest.ErrBadKey, name)
 	}
 	return nil
-}
-
-// save writes streams and reads them back.
-func (s *StreamStore) save(streams []Stream) error {
-	if streams == nil {
-		streams = []Stream{} // "[]": no streams, not the default
-	}
-	if err := s.file.Write(streams); err != nil {
-		return err
-	}
-	return s.refresh()
 }

@@ -258,20 +258,20 @@ func TestStreamStoreBrokenFile(t *testing.T) {
 }
 
 // TestStreamStoreConcurrent runs the race detector over one store used
-// from many goroutines and two stores on one file (lost writes between
-// the two are allowed, crashes and broken files are not).
+// from many goroutines, and stores of their own on the same file (the
+// server and `llcast stream add` at once): no addition is lost.
 func TestStreamStoreConcurrent(t *testing.T) {
 	a := newStore(t)
-	b := &StreamStore{Path: a.Path}
+	const writers, each = 8, 4
 	var wg sync.WaitGroup
-	errs := make(chan error, 64)
-	for i := range 8 {
+	errs := make(chan error, writers)
+	for i := range writers {
 		s := a
 		if i%2 == 1 {
-			s = b
+			s = &StreamStore{Path: a.Path}
 		}
 		wg.Go(func() {
-			for j := range 4 {
+			for j := range each {
 				name := fmt.Sprintf("g%d-%d", i, j)
 				if _, err := s.Add(name, SourcePush, "", false); err != nil {
 					errs <- err
@@ -294,8 +294,33 @@ func TestStreamStoreConcurrent(t *testing.T) {
 	if err := check.Load(); err != nil {
 		t.Fatalf("the file after concurrent writes: %v", err)
 	}
-	if all, _ := check.List(); len(all) < 2 {
-		t.Fatalf("the file after concurrent writes holds %d streams", len(all))
+	all, _ := check.List()
+	if len(all) != 1+writers*each {
+		t.Fatalf("the file after concurrent writes holds %d streams, want main and %d added", len(all), writers*each)
+	}
+	// The store every other goroutine used sees them all too.
+	if mine, _ := a.List(); len(mine) != len(all) {
+		t.Fatalf("a store sees %d streams, the file holds %d", len(mine), len(all))
+	}
+}
+
+// TestStreamStoreRemoveKeepsOthersAdditions: a store that last read the
+// file before another added a stream does not drop it when it writes.
+func TestStreamStoreRemoveKeepsOthersAdditions(t *testing.T) {
+	server := newStore(t)
+	if _, err := server.Add("a", SourcePush, "", false); err != nil {
+		t.Fatal(err)
+	}
+	cli := &StreamStore{Path: server.Path}
+	if _, err := cli.Add("b", SourcePush, "", false); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := server.Remove("a"); err != nil {
+		t.Fatal(err)
+	}
+	fresh := &StreamStore{Path: server.Path}
+	if got := names(t, fresh); got != "main:local,b:push" {
+		t.Fatalf("streams %s, want main and b", got)
 	}
 }
 
@@ -329,6 +354,55 @@ func FuzzCheckKey(f *testing.F) {
 			if !errors.Is(err, ingest.ErrUnknownStream) {
 				t.Fatalf("CheckKey(%q, %q) = %v, want ErrUnknownStream", name, key, err)
 			}
+		}
+	})
+}
+
+// FuzzStreamStoreFile feeds bytes as streams.json: loading never panics,
+// and either works or says which file is wrong; a store that loaded
+// keeps working.
+func FuzzStreamStoreFile(f *testing.F) {
+	for _, c := range []string{
+		``, `[]`, `null`, `{}`, `[{}]`, `{oops`, `[{"name":"main"}]`,
+		`[{"name":"main","source":"local"}]`,
+		`[{"name":"obs","source":"push","key":"00112233445566778899aabbccddeeff","created":"2026-01-02T03:04:05Z"}]`,
+		`[{"name":"obs","source":"push"}]`,
+		`[{"name":"film","source":"file","file":"/srv/film.mp4","vod":true}]`,
+		`[{"name":"film","source":"file","file":"film.mp4"}]`,
+		`[{"name":"a","source":"local"},{"name":"a","source":"local"}]`,
+		`[{"name":"A B","source":"local"}]`,
+		`[{"name":"a","source":"local","created":"yesterday"}]`,
+		`[{"name":"a","source":"local"}] trailing`,
+	} {
+		f.Add([]byte(c))
+	}
+	f.Fuzz(func(t *testing.T, file []byte) {
+		path := filepath.Join(t.TempDir(), StreamsFile)
+		if err := os.WriteFile(path, file, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		s := &StreamStore{Path: path}
+		if err := s.Load(); err != nil {
+			if !strings.Contains(err.Error(), path) {
+				t.Fatalf("the error %q does not name the file", err)
+			}
+			if _, err := s.Add("fuzz", SourcePush, "", false); err == nil {
+				t.Fatal("Add over a file that does not load worked")
+			}
+			return
+		}
+		all, err := s.List()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, st := range all {
+			if err := st.check(); err != nil {
+				t.Fatalf("loaded a bad stream: %v", err)
+			}
+		}
+		_ = s.CheckKey("main", "x")
+		if _, err := s.Add("fuzz-added", SourcePush, "", false); err != nil && !errors.Is(err, ErrStreamExists) {
+			t.Fatalf("Add after a good load: %v", err)
 		}
 	})
 }
