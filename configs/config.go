@@ -84,6 +84,10 @@ type HLS struct {
 	PartDuration    Duration `yaml:"part_duration"`
 	SegmentDuration Duration `yaml:"segment_duration"`
 	SegmentCount    int      `yaml:"segment_count"`
+	// MaxWaitingPerClient caps the blocking requests one viewer (a
+	// session, or a stream link at one address) may have waiting per
+	// stream; more get 429.
+	MaxWaitingPerClient int `yaml:"max_waiting_per_client"`
 	// Legacy adds a plain (not low-latency) MPEG-TS rendition with 2 s
 	// segments at /live/<stream>/legacy/index.m3u8 for old TVs and boxes.
 	Legacy bool `yaml:"legacy"`
@@ -137,10 +141,11 @@ func Default() Config {
 		Video:  Video{Width: 1280, Height: 720, FPS: 30, Bitrate: 2_500_000},
 		Audio:  Audio{Codec: "aac", Bitrate: 128_000, Language: "und"},
 		HLS: HLS{
-			PartDuration:    Duration(100 * time.Millisecond),
-			SegmentDuration: Duration(time.Second),
-			SegmentCount:    7,
-			Legacy:          true,
+			PartDuration:        Duration(100 * time.Millisecond),
+			SegmentDuration:     Duration(time.Second),
+			SegmentCount:        7,
+			MaxWaitingPerClient: 16,
+			Legacy:              true,
 		},
 		Auth:    Auth{TokenTTL: Duration(12 * time.Hour)},
 		Network: Network{Probe: "8.8.8.8:53"},
@@ -242,6 +247,9 @@ func (c *Config) Validate() error {
 	}
 	if c.HLS.SegmentCount < 3 || c.HLS.SegmentCount > 100 {
 		bad("hls.segment_count", "%d must be 3 to 100", c.HLS.SegmentCount)
+	}
+	if n := c.HLS.MaxWaitingPerClient; n < 1 || n > 100_000 {
+		bad("hls.max_waiting_per_client", "%d must be 1 to 100000", n)
 	}
 	if ttl := c.Auth.TokenTTL.D(); ttl < time.Minute || ttl > 90*24*time.Hour {
 		bad("auth.token_ttl", "%v must be 1m to 2160h", ttl)

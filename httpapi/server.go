@@ -279,6 +279,7 @@ func (s *Server) routes() (http.Handler, error) {
 		r.Use(CORS(s.CORSOrigins))
 		r.Use(CacheControl)
 		r.Use(RequireMediaToken(s.Auth, s.Links, s.Logger))
+		r.Use(ClientKey)
 		r.Use(s.viewers.Handler)
 		r.Use(s.origin.Handler)
 		r.Get("/*", s.serveLive)

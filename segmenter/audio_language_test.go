@@ -79,7 +79,7 @@ func TestAudioLanguageIsChecked(t *testing.T) {
 			return err
 		}},
 		{"broadcast", func(lang string) error {
-			b := &Broadcast{Registry: &Registry{}, AudioLanguage: lang, Logger: slog.New(slog.DiscardHandler)}
+			b := &Broadcast{Registry: &Registry{}, Stream: StreamSettings{AudioLanguage: lang}, Logger: slog.New(slog.DiscardHandler)}
 			return b.Start()
 		}},
 	}

@@ -21,15 +21,9 @@ type Broadcast struct {
 	Name string
 	// Encoding of the pipeline (picture size, bitrates, codec).
 	Encoding ingest.Encoding
-	// PartDuration, SegmentDuration, SegmentCount and Legacy (the MPEG-TS
-	// rendition for old TVs) configure each Stream; zero takes the Stream
-	// defaults (Legacy off).
-	PartDuration, SegmentDuration time.Duration
-	SegmentCount                  int
-	Legacy                        bool
-	// AudioLanguage is the BCP 47 tag of the language spoken, announced
-	// to players. It defaults to "und" (undetermined).
-	AudioLanguage string
+	// Stream configures each Stream. Its AudioLanguage defaults to "und"
+	// (undetermined).
+	Stream StreamSettings
 	// Selection is what the stream starts with. It defaults to the test
 	// picture and tone.
 	Selection ingest.Selection
@@ -106,11 +100,11 @@ func (b *Broadcast) Start() error {
 	if b.Sink == nil {
 		b.Sink = b.serveHere
 	}
-	if b.AudioLanguage == "" {
-		b.AudioLanguage = "und"
+	if b.Stream.AudioLanguage == "" {
+		b.Stream.AudioLanguage = "und"
 	}
-	if !isLanguageTag(b.AudioLanguage) {
-		return fmt.Errorf("broadcast AudioLanguage %q is not a BCP 47 language tag such as \"en\" or \"pt-BR\"", b.AudioLanguage)
+	if !isLanguageTag(b.Stream.AudioLanguage) {
+		return fmt.Errorf("broadcast AudioLanguage %q is not a BCP 47 language tag such as \"en\" or \"pt-BR\"", b.Stream.AudioLanguage)
 	}
 	b.Encoding.SetDefaults()
 	b.Logger = b.Logger.With("component", "broadcast", "stream", b.Name)
@@ -156,12 +150,8 @@ func (b *Broadcast) StartStream() error {
 
 // serveHere is the default Sink: a Stream in the Registry.
 func (b *Broadcast) serveHere(tracks []*ingest.Track) (Sink, error) {
-	stream := &Stream{
-		Name: b.Name, Tracks: tracks, PartDuration: b.PartDuration, Legacy: b.Legacy,
-		SegmentDuration: b.SegmentDuration, SegmentCount: b.SegmentCount, Logger: b.Logger,
-		AudioLanguage: b.AudioLanguage,
-	}
-	if err := stream.Start(); err != nil {
+	stream, err := b.Stream.start(b.Name, tracks, b.Logger)
+	if err != nil {
 		return nil, err
 	}
 	if err := b.Registry.Add(stream); err != nil {

@@ -16,13 +16,31 @@ type KeyChecker interface {
 	CheckKey(stream, key string) error
 }
 
-// StreamSettings are what the Hub starts each Stream with; zero values
-// take the Stream's defaults.
+// StreamSettings are what a Broadcast or the Hub starts each Stream with;
+// zero values take the Stream's defaults (Legacy off).
 type StreamSettings struct {
 	PartDuration, SegmentDuration time.Duration
 	SegmentCount                  int
-	Legacy                        bool
-	AudioLanguage                 string
+	// MaxWaitingPerClient caps one viewer's waiting requests per muxer.
+	MaxWaitingPerClient int
+	// Legacy adds the MPEG-TS rendition for old TVs.
+	Legacy bool
+	// AudioLanguage is the BCP 47 tag of the language spoken, announced
+	// to players.
+	AudioLanguage string
+}
+
+// start starts a Stream of tracks with these settings.
+func (set StreamSettings) start(name string, tracks []*ingest.Track, log *slog.Logger) (*Stream, error) {
+	s := &Stream{
+		Name: name, Tracks: tracks, PartDuration: set.PartDuration, SegmentDuration: set.SegmentDuration,
+		SegmentCount: set.SegmentCount, MaxWaitingPerClient: set.MaxWaitingPerClient,
+		Legacy: set.Legacy, AudioLanguage: set.AudioLanguage, Logger: log,
+	}
+	if err := s.Start(); err != nil {
+		return nil, err
+	}
+	return s, nil
 }
 
 // Hub puts the sources that publish to a stream name on the air: the RTMP

@@ -228,7 +228,7 @@ func TestLegacyRenditionPlaysInFFmpeg(t *testing.T) {
 	ffmpeg, ffprobe := lookPath(t, "ffmpeg"), lookPath(t, "ffprobe")
 	reg := &Registry{}
 	b := &Broadcast{
-		Registry: reg, Legacy: true, Encoding: ingest.Encoding{Width: 768, Height: 432},
+		Registry: reg, Stream: StreamSettings{Legacy: true}, Encoding: ingest.Encoding{Width: 768, Height: 432},
 		Logger: slog.New(slog.DiscardHandler), ListDevices: func() []ingest.Device { return nil },
 	}
 	if err := b.Start(); err != nil {

@@ -143,12 +143,9 @@ func (r *relay) detach(p *publisher) {
 // onAir starts a Stream of tracks and publishes it. r.mu is held.
 func (r *relay) onAir(tracks []*ingest.Track) error {
 	set := r.hub.Settings
-	s := &Stream{
-		Name: r.name, Tracks: tracks, PartDuration: set.PartDuration, SegmentDuration: set.SegmentDuration,
-		SegmentCount: set.SegmentCount, Legacy: set.Legacy && legacyFits(tracks), AudioLanguage: set.AudioLanguage,
-		Logger: r.hub.Logger,
-	}
-	if err := s.Start(); err != nil {
+	set.Legacy = set.Legacy && legacyFits(tracks)
+	s, err := set.start(r.name, tracks, r.hub.Logger)
+	if err != nil {
 		return err
 	}
 	if err := r.hub.Registry.Add(s); err != nil {

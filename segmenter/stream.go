@@ -30,6 +30,9 @@ type Stream struct {
 	// (100ms, 1s, 7, 4096).
 	PartDuration, SegmentDuration time.Duration
 	SegmentCount, MaxWaiting      int
+	// MaxWaitingPerClient caps one client's waiting requests per muxer
+	// (llhls.Muxer). It defaults to 16.
+	MaxWaitingPerClient int
 	// QueueSize is how many samples may wait for the muxer. It defaults to 512.
 	QueueSize int
 	// Legacy adds a non-low-latency MPEG-TS rendition at legacy/index.m3u8
@@ -80,8 +83,9 @@ func (s *Stream) Start() error {
 
 	s.muxer = &llhls.Muxer{
 		Tracks: s.Tracks, PartDuration: s.PartDuration, SegmentDuration: s.SegmentDuration,
-		SegmentCount: s.SegmentCount, MaxWaiting: s.MaxWaiting,
+		SegmentCount: s.SegmentCount, MaxWaiting: s.MaxWaiting, MaxWaitingPerClient: s.MaxWaitingPerClient,
 		AudioLanguage: s.AudioLanguage, AudioName: languageName(s.AudioLanguage),
+		Logger: s.Logger.With("rendition", "ll-hls"),
 	}
 	if err := s.muxer.Start(); err != nil {
 		return fmt.Errorf("stream %q: %w", s.Name, err)
@@ -95,7 +99,8 @@ func (s *Stream) Start() error {
 	if s.Legacy {
 		s.legacy = &llhls.LegacyMuxer{
 			Tracks: s.Tracks, SegmentDuration: s.LegacySegmentDuration, SegmentCount: s.SegmentCount,
-			MaxWaiting: s.MaxWaiting,
+			MaxWaiting: s.MaxWaiting, MaxWaitingPerClient: s.MaxWaitingPerClient,
+			Logger: s.Logger.With("rendition", "legacy"),
 		}
 		if err := s.legacy.Start(); err != nil {
 			return fmt.Errorf("stream %q: Legacy: %w", s.Name, err)

@@ -82,6 +82,9 @@ func startServerWith(ctx context.Context, bin string, setup func(*server) error,
 	argv := append(slices.Clone(wrap), bin, "serve", "--source", "test", "--listen", addr, "--data", dir,
 		"--rtmp-listen", "", "--srt-listen", s.SRT, "--probe", "127.0.0.1:9")
 	s.cmd = exec.Command(argv[0], argv[1:]...)
+	// The bench's viewers share one session, which a real audience does
+	// not: the cap on one viewer's waiting requests would refuse them.
+	s.cmd.Env = append(os.Environ(), "LLCAST_HLS_MAX_WAITING_PER_CLIENT=100000")
 	s.cmd.Stdout, s.cmd.Stderr = s.log, s.log
 	if err := s.cmd.Start(); err != nil {
 		os.RemoveAll(dir)

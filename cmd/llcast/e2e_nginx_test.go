@@ -122,8 +122,15 @@ func testNginxAuthBeforeCache(t *testing.T, srv *testServer, ng *nginxproc.Proxy
 // part and segment about once, and checked auth far less often than
 // viewers asked.
 func testNginxViewers(t *testing.T, srv *testServer, ng *nginxproc.Proxy, viewer, admin string) {
-	link, _ := makeLink(t, srv, "main")
-	linkURL := strings.Replace(link, srv.URL, ng.URL, 1)
+	// A viewer may hold 16 waiting requests (hls.max_waiting_per_client)
+	// and a follower 2 or 3: five followers share a session or a link.
+	sessions := []string{viewer, loginAt(t, ng.URL, testUser, testPassword),
+		loginAt(t, ng.URL, testUser, testPassword), loginAt(t, ng.URL, testUser, testPassword)}
+	var links []string
+	for range 2 {
+		link, _ := makeLink(t, srv, "main")
+		links = append(links, strings.Replace(link, srv.URL, ng.URL, 1))
+	}
 	before := readMetrics(t, srv.URL, admin)
 
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
@@ -132,9 +139,9 @@ func testNginxViewers(t *testing.T, srv *testServer, ng *nginxproc.Proxy, viewer
 	errs := make([]error, len(followers))
 	var wg sync.WaitGroup
 	for i := range followers {
-		f := &hlsload.Follower{Client: viewerClient(t, ng.URL, viewer), URL: ng.URL + "/live/main/index.m3u8"}
+		f := &hlsload.Follower{Client: viewerClient(t, ng.URL, sessions[i%4]), URL: ng.URL + "/live/main/index.m3u8"}
 		if i%3 == 2 {
-			f = &hlsload.Follower{Client: &http.Client{Timeout: 10 * time.Second}, URL: linkURL}
+			f = &hlsload.Follower{Client: &http.Client{Timeout: 10 * time.Second}, URL: links[i%2]}
 		}
 		followers[i] = f
 		wg.Go(func() { errs[i] = f.Run(ctx) })

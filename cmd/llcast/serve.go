@@ -91,13 +91,10 @@ func runServe(ctx context.Context, args []string, opts serveOptions, stdin io.Re
 		return err
 	}
 	var registry segmenter.Registry
+	settings := streamSettings(cfg)
 	b := &segmenter.Broadcast{
-		Name:         cfg.Stream,
-		Encoding:     encodingOf(cfg, log),
-		PartDuration: cfg.HLS.PartDuration.D(), SegmentDuration: cfg.HLS.SegmentDuration.D(),
-		SegmentCount: cfg.HLS.SegmentCount, Legacy: cfg.HLS.Legacy,
-		AudioLanguage: cfg.Audio.Language,
-		Selection:     sel, Registry: &registry, Logger: log,
+		Name: cfg.Stream, Encoding: encodingOf(cfg, log), Stream: settings,
+		Selection: sel, Registry: &registry, Logger: log,
 	}
 	if err := b.Start(); err != nil {
 		return err
@@ -123,11 +120,7 @@ func runServe(ctx context.Context, args []string, opts serveOptions, stdin io.Re
 		scheme = "https"
 	}
 	hub := &segmenter.Hub{
-		Keys: streams, Registry: &registry, Logger: log,
-		Settings: segmenter.StreamSettings{
-			PartDuration: cfg.HLS.PartDuration.D(), SegmentDuration: cfg.HLS.SegmentDuration.D(),
-			SegmentCount: cfg.HLS.SegmentCount, Legacy: cfg.HLS.Legacy, AudioLanguage: cfg.Audio.Language,
-		},
+		Keys: streams, Registry: &registry, Logger: log, Settings: settings,
 	}
 	if err := hub.Start(); err != nil {
 		return err
@@ -241,6 +234,15 @@ func netWord(st httpapi.NetStatus) string {
 		return "offline"
 	}
 	return "?"
+}
+
+// streamSettings are what every stream's muxers are started with.
+func streamSettings(cfg configs.Config) segmenter.StreamSettings {
+	return segmenter.StreamSettings{
+		PartDuration: cfg.HLS.PartDuration.D(), SegmentDuration: cfg.HLS.SegmentDuration.D(),
+		SegmentCount: cfg.HLS.SegmentCount, MaxWaitingPerClient: cfg.HLS.MaxWaitingPerClient,
+		Legacy: cfg.HLS.Legacy, AudioLanguage: cfg.Audio.Language,
+	}
 }
 
 func encodingOf(cfg configs.Config, log *slog.Logger) ingest.Encoding {

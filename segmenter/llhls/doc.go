@@ -15,7 +15,10 @@
 //     once, by the first request that wants it, for all that follow.
 //     Requests read the current snapshot without a lock; a blocking
 //     request waits for the snapshot's changed channel, its context, its
-//     deadline or Close. Serving is a lookup and a write.
+//     deadline or Close, holding a slot (waiters.go): MaxWaiting in all
+//     and MaxWaitingPerClient per client, the client named by the HTTP
+//     layer (WithClient); without a slot it gets 429. Serving is a lookup
+//     and a write.
 //   - Playlists carry nothing of the request but a stream link's token
 //     (rendered.go). Segments leave the playlist after SegmentCount but
 //     stay served for the time RFC 8216 6.2.2 asks (media_playlist.go).

@@ -1,6 +1,7 @@
 package llhls
 
 import (
+	"log/slog"
 	"net/http"
 	"strings"
 	"sync"
@@ -23,21 +24,35 @@ type server struct {
 	// requests are held past maxWait for it to come back; 0 otherwise.
 	awayUntil atomic.Int64
 
-	waiting   chan struct{} // a token per request waiting
+	waiters   waiters    // slots of the requests waiting for media
+	refused   refusalLog // of the requests refused a slot
 	closed    chan struct{}
 	closeOnce sync.Once
 }
 
-func (m *server) init(maxWaiting int) {
+// refusalLogEvery is the least time between two log lines about refused
+// requests.
+const refusalLogEvery = 10 * time.Second
+
+// retryAfter is the Retry-After of a refused waiting request, in seconds:
+// the least a client can be told. A client's slots free up as the parts it
+// waits for come, several times a second with the default parts.
+const retryAfter = "1"
+
+func (m *server) init(maxWaiting, perClient int, log *slog.Logger) {
 	m.prefix = randomPrefix()
 	m.byName = map[string]*mediaPlaylist{}
-	m.waiting = make(chan struct{}, maxWaiting)
+	m.waiters.init(maxWaiting, perClient)
+	m.refused.init(log, refusalLogEvery)
 	m.closed = make(chan struct{})
 }
 
 // Close ends the stream: the requests waiting for media are answered.
 func (m *server) Close() {
-	m.closeOnce.Do(func() { close(m.closed) })
+	m.closeOnce.Do(func() {
+		close(m.closed)
+		m.refused.close()
+	})
 }
 
 // setTarget keeps the longest wait at three target durations.
@@ -64,6 +79,8 @@ func (m *server) SourceAway(hold time.Duration) {
 // part, and so does a request for a part or segment that is about to
 // come (a preload hint); waiting ends with the request's context, with
 // Close, or after three target durations with 503 (RFC 8216bis 6.2.5.2).
+// A request that would wait beyond MaxWaiting, or beyond its client's
+// MaxWaitingPerClient (see WithClient), gets 429 with Retry-After.
 // Everything else is answered at once, from what the writer rendered.
 func (m *server) Handle(w http.ResponseWriter, r *http.Request, name string) {
 	q, err := parseQuery(r.URL.RawQuery)
@@ -161,21 +178,24 @@ func (m *server) tooFarAhead(pl *mediaPlaylist, s *snapshot, msn, part int) bool
 }
 
 // await returns the first snapshot of pl for which ok holds. While there
-// is none, it waits for pl to grow, holding one of MaxWaiting slots, until
+// is none, it waits for pl to grow, holding one of MaxWaiting slots and
+// one of its client's MaxWaitingPerClient (429 when there is none), until
 // the client goes away, the muxer closes (404) or three target durations
-// pass (503); then it has answered and returns false.
+// pass (503); then it has answered and returns false. A client that goes
+// away frees its slots at once.
 func (m *server) await(w http.ResponseWriter, r *http.Request, pl *mediaPlaylist, ok func(*snapshot) bool) (*snapshot, bool) {
 	s := pl.current.Load()
 	if ok(s) {
 		return s, true
 	}
-	select {
-	case m.waiting <- struct{}{}:
-	default:
-		http.Error(w, "too many requests waiting for the stream", http.StatusServiceUnavailable)
+	client := clientOf(r)
+	if err := m.waiters.take(client); err != nil {
+		m.refused.add(err)
+		w.Header().Set("Retry-After", retryAfter)
+		http.Error(w, err.Error(), http.StatusTooManyRequests)
 		return nil, false
 	}
-	defer func() { <-m.waiting }()
+	defer m.waiters.give(client)
 	timeout := time.NewTimer(time.Duration(m.maxWait.Load()))
 	defer timeout.Stop()
 	for {

@@ -88,9 +88,12 @@ func gunzip(t *testing.T, b []byte) []byte {
 	return out
 }
 
+// TestHandlerFreesAbandonedRequests: requests whose client went away free
+// their slots, in all and their client's, at once, and their goroutines
+// end; the slots serve new requests.
 func TestHandlerFreesAbandonedRequests(t *testing.T) {
-	const maxWaiting = 16
-	l := newLive(t, &Muxer{MaxWaiting: maxWaiting}, nil)
+	const clients, perClient = 4, 4
+	l := newLive(t, &Muxer{MaxWaiting: clients * perClient, MaxWaitingPerClient: perClient, Logger: discardLogger()}, nil)
 	l.until(func(s *snapshot) bool { return s.ready && s.parts == 2 })
 	s := l.video.current.Load()
 	p := l.m.prefix
@@ -101,16 +104,20 @@ func TestHandlerFreesAbandonedRequests(t *testing.T) {
 		segmentName(p, "video", s.nextMSN, ".mp4"),
 	}
 	base := runtime.NumGoroutine()
-	calls := make([]*call, maxWaiting)
-	cancels := make([]context.CancelFunc, maxWaiting)
-	for i := range calls {
-		var ctx context.Context
-		ctx, cancels[i] = context.WithCancel(context.Background())
-		calls[i] = getAsync(ctx, l.m, targets[i%len(targets)])
+	var calls []*call
+	var cancels []context.CancelFunc
+	for c := range clients {
+		for i := range perClient {
+			ctx, cancel := context.WithCancel(WithClient(context.Background(), fmt.Sprint("client", c)))
+			cancels = append(cancels, cancel)
+			calls = append(calls, getAsync(ctx, l.m, targets[i%len(targets)]))
+		}
 	}
-	waitWaiting(t, &l.m.server, maxWaiting)
-	if res := get(t, l.m, nextPart(s)); res.Code != http.StatusServiceUnavailable {
-		t.Errorf("request beyond MaxWaiting: %d, want 503", res.Code)
+	waitWaiting(t, &l.m.server, clients*perClient)
+	for _, client := range []string{"client0", "another client"} {
+		if res := getCtx(WithClient(context.Background(), client), l.m, nextPart(s)); res.Code != http.StatusTooManyRequests {
+			t.Errorf("%s, all slots held: %d, want 429", client, res.Code)
+		}
 	}
 	for _, cancel := range cancels {
 		cancel()
@@ -120,23 +127,25 @@ func TestHandlerFreesAbandonedRequests(t *testing.T) {
 			t.Errorf("request %d: answered %d %q to a client that left", i, res.Code, res.Body)
 		}
 	}
-	if n := len(l.m.waiting); n != 0 {
-		t.Errorf("%d MaxWaiting slots still held", n)
-	}
+	noneWaiting(t, &l.m.server)
 	waitFor(t, "the handlers' goroutines to end", func() bool { return runtime.NumGoroutine() <= base })
 
-	// Every slot is free again: as many new requests wait, and get the part.
+	// Every slot is free again, every client's too: as many new requests
+	// wait, and get the part.
 	calls = calls[:0]
-	for range maxWaiting {
-		calls = append(calls, getAsync(context.Background(), l.m, nextPart(s)))
+	for c := range clients {
+		for range perClient {
+			calls = append(calls, getAsync(WithClient(context.Background(), fmt.Sprint("client", c)), l.m, nextPart(s)))
+		}
 	}
-	waitWaiting(t, &l.m.server, maxWaiting)
+	waitWaiting(t, &l.m.server, clients*perClient)
 	l.until(func(n *snapshot) bool { return n.has(s.nextMSN, s.parts) })
 	for i, c := range calls {
 		if res := c.wait(t); res.Code != http.StatusOK {
 			t.Errorf("request %d after the others left: %d", i, res.Code)
 		}
 	}
+	noneWaiting(t, &l.m.server)
 }
 
 func TestHandlerCloseAnswersWaitingRequests(t *testing.T) {
@@ -156,9 +165,7 @@ func TestHandlerCloseAnswersWaitingRequests(t *testing.T) {
 			t.Errorf("%s: %d after Close, want 404", targets[i], res.Code)
 		}
 	}
-	if n := len(l.m.waiting); n != 0 {
-		t.Errorf("%d MaxWaiting slots still held", n)
-	}
+	noneWaiting(t, &l.m.server)
 	if res := get(t, l.m, nextPart(s)); res.Code != http.StatusNotFound {
 		t.Errorf("blocking request after Close: %d, want 404", res.Code)
 	}
@@ -264,7 +271,7 @@ func TestHandlerStatusCodes(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			res := getCtx(cancelled, l.m, tc.target)
-			if len(l.m.waiting) != 0 {
+			if total, _ := l.m.waiters.held(); total != 0 {
 				t.Fatal("a MaxWaiting slot is still held")
 			}
 			if tc.want == waits {

@@ -1,12 +1,15 @@
 package llhls
 
 import (
+	"bytes"
 	"context"
+	"log/slog"
 	"math"
 	"net/http"
 	"net/http/httptest"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -227,7 +230,16 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 // waitWaiting waits until n requests hold a MaxWaiting slot of s.
 func waitWaiting(t *testing.T, s *server, n int) {
 	t.Helper()
-	waitFor(t, "waiting requests", func() bool { return len(s.waiting) == n })
+	waitFor(t, "waiting requests", func() bool { total, _ := s.waiters.held(); return total == n })
+}
+
+// noneWaiting fails the test if a request of s still holds a slot, or a
+// client an entry in the per-client counts.
+func noneWaiting(t *testing.T, s *server) {
+	t.Helper()
+	if total, clients := s.waiters.held(); total != 0 || clients != 0 {
+		t.Errorf("%d slots still held, by %d clients", total, clients)
+	}
 }
 
 func mediaOf(t *testing.T, body []byte) *playlist.Media {
@@ -250,3 +262,28 @@ func multivariantOf(t *testing.T, body []byte) *playlist.Multivariant {
 
 // near reports whether a and b are within tol.
 func near(a, b, tol time.Duration) bool { return time.Duration(math.Abs(float64(a-b))) <= tol }
+
+// lockedBuffer collects log lines written from any goroutine.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) lines() []string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.buf.Len() == 0 {
+		return nil
+	}
+	return strings.Split(strings.TrimSpace(b.buf.String()), "\n")
+}
+
+func (b *lockedBuffer) logger() *slog.Logger { return slog.New(slog.NewTextHandler(b, nil)) }
+
+func discardLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strconv"
 	"time"
 
@@ -32,8 +33,15 @@ type LegacyMuxer struct {
 	// to 7: old players start three from the end and need the rest to
 	// ride out a stall.
 	SegmentCount int
-	// MaxWaiting caps the requests waiting at once. It defaults to 1024.
+	// MaxWaiting caps the requests waiting at once; more get 429 with
+	// Retry-After. It defaults to 1024.
 	MaxWaiting int
+	// MaxWaitingPerClient caps the requests of one client (see
+	// WithClient) waiting at once, as Muxer's does. It defaults to 16.
+	MaxWaitingPerClient int
+	// Logger gets a warning about refused requests, at most every 10 s.
+	// It defaults to slog.Default().
+	Logger *slog.Logger
 	// Now tells the time. It defaults to time.Now.
 	Now func() time.Time
 
@@ -64,12 +72,18 @@ func (l *LegacyMuxer) Start() error {
 	if l.MaxWaiting == 0 {
 		l.MaxWaiting = 1024
 	}
+	if l.MaxWaitingPerClient == 0 {
+		l.MaxWaitingPerClient = 16
+	}
+	if l.Logger == nil {
+		l.Logger = slog.Default()
+	}
 	if l.Now == nil {
 		l.Now = time.Now
 	}
-	if l.SegmentDuration < 100*time.Millisecond || l.SegmentCount < 6 || l.MaxWaiting < 1 {
-		return fmt.Errorf("legacy muxer: SegmentDuration %v, SegmentCount %d or MaxWaiting %d too small",
-			l.SegmentDuration, l.SegmentCount, l.MaxWaiting)
+	if l.SegmentDuration < 100*time.Millisecond || l.SegmentCount < 6 || l.MaxWaiting < 1 || l.MaxWaitingPerClient < 1 {
+		return fmt.Errorf("legacy muxer: SegmentDuration %v, SegmentCount %d, MaxWaiting %d or MaxWaitingPerClient %d too small",
+			l.SegmentDuration, l.SegmentCount, l.MaxWaiting, l.MaxWaitingPerClient)
 	}
 	l.tracks = map[*ingest.Track]*mpegts.Track{}
 	var tracks []*mpegts.Track
@@ -97,7 +111,7 @@ func (l *LegacyMuxer) Start() error {
 	if err := l.w.Initialize(); err != nil {
 		return fmt.Errorf("legacy muxer: %w", err)
 	}
-	l.server.init(l.MaxWaiting)
+	l.server.init(l.MaxWaiting, l.MaxWaitingPerClient, l.Logger)
 	l.pl = &mediaPlaylist{rendition: legacyRendition, prefix: l.prefix, ext: ".ts", mime: "video/mp2t", count: l.SegmentCount}
 	l.byName[legacyRendition] = l.pl
 	l.lead = l.pl

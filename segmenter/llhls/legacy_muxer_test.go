@@ -27,12 +27,13 @@ func TestLegacyMuxerStartAndCarries(t *testing.T) {
 		}
 	}
 	for name, m := range map[string]*LegacyMuxer{
-		"Opus only":        {Tracks: []*ingest.Track{opusTrack()}},
-		"two videos":       {Tracks: []*ingest.Track{videoTrack(), videoTrack()}},
-		"short segments":   {Tracks: []*ingest.Track{videoTrack()}, SegmentDuration: 50 * time.Millisecond},
-		"three segments":   {Tracks: []*ingest.Track{videoTrack()}, SegmentCount: 3},
-		"no MaxWaiting":    {Tracks: []*ingest.Track{videoTrack()}, MaxWaiting: -1},
-		"no tracks at all": {},
+		"Opus only":              {Tracks: []*ingest.Track{opusTrack()}},
+		"two videos":             {Tracks: []*ingest.Track{videoTrack(), videoTrack()}},
+		"short segments":         {Tracks: []*ingest.Track{videoTrack()}, SegmentDuration: 50 * time.Millisecond},
+		"three segments":         {Tracks: []*ingest.Track{videoTrack()}, SegmentCount: 3},
+		"no MaxWaiting":          {Tracks: []*ingest.Track{videoTrack()}, MaxWaiting: -1},
+		"no MaxWaitingPerClient": {Tracks: []*ingest.Track{videoTrack()}, MaxWaitingPerClient: -1},
+		"no tracks at all":       {},
 	} {
 		if err := m.Start(); err == nil {
 			m.Close()

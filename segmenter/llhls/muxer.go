@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strconv"
 	"time"
 
@@ -32,10 +33,22 @@ type Muxer struct {
 	// "Audio".
 	AudioLanguage, AudioName string
 	// MaxWaiting caps the requests waiting for media at once, all
-	// playlists together; more get 503. A player holds one blocking
-	// reload per playlist it follows (video and audio). It defaults to
-	// 4096: 2000 viewers, each waiting request a goroutine of a few KB.
+	// playlists together; more get 429 with Retry-After. A player holds
+	// one blocking reload per playlist it follows (video and audio). It
+	// defaults to 4096: 2000 viewers, each waiting request a goroutine of
+	// a few KB.
 	MaxWaiting int
+	// MaxWaitingPerClient caps the requests of one client (see WithClient)
+	// waiting at once, so that one client cannot take every slot, nor make
+	// the muxer answer more than that many requests a part; more get 429
+	// with Retry-After. A player holds a blocking reload per playlist it
+	// follows and, in Safari and on Apple TVs, a preload hint for each:
+	// up to 4. It defaults to 16: four such players on one session, or on
+	// one stream link in one home.
+	MaxWaitingPerClient int
+	// Logger gets a warning about refused requests, at most every 10 s.
+	// It defaults to slog.Default().
+	Logger *slog.Logger
 	// Now tells the time. It defaults to time.Now.
 	Now func() time.Time
 
@@ -67,6 +80,12 @@ func (m *Muxer) Start() error {
 	if m.MaxWaiting == 0 {
 		m.MaxWaiting = 4096
 	}
+	if m.MaxWaitingPerClient == 0 {
+		m.MaxWaitingPerClient = 16
+	}
+	if m.Logger == nil {
+		m.Logger = slog.Default()
+	}
 	if m.Now == nil {
 		m.Now = time.Now
 	}
@@ -81,8 +100,10 @@ func (m *Muxer) Start() error {
 		return fmt.Errorf("muxer SegmentCount %d is below 6", m.SegmentCount)
 	case m.MaxWaiting < 1:
 		return fmt.Errorf("muxer MaxWaiting %d is not positive", m.MaxWaiting)
+	case m.MaxWaitingPerClient < 1:
+		return fmt.Errorf("muxer MaxWaitingPerClient %d is not positive", m.MaxWaitingPerClient)
 	}
-	m.server.init(m.MaxWaiting)
+	m.server.init(m.MaxWaiting, m.MaxWaitingPerClient, m.Logger)
 	m.tracks = make(map[*ingest.Track]*track, len(m.Tracks))
 	for i, in := range m.Tracks {
 		if in.IsVideo() && m.video != nil {

@@ -21,6 +21,7 @@ func TestMuxerStartChecksConfig(t *testing.T) {
 		{"segment below part", &Muxer{Tracks: []*ingest.Track{videoTrack()}, PartDuration: time.Second, SegmentDuration: 500 * time.Millisecond}, "SegmentDuration"},
 		{"5 segments", &Muxer{Tracks: []*ingest.Track{videoTrack()}, SegmentCount: 5}, "SegmentCount"},
 		{"negative MaxWaiting", &Muxer{Tracks: []*ingest.Track{videoTrack()}, MaxWaiting: -1}, "MaxWaiting"},
+		{"negative MaxWaitingPerClient", &Muxer{Tracks: []*ingest.Track{videoTrack()}, MaxWaitingPerClient: -1}, "MaxWaitingPerClient"},
 		{"two videos", &Muxer{Tracks: []*ingest.Track{videoTrack(), videoTrack()}}, "two video"},
 		{"unknown codec", &Muxer{Tracks: []*ingest.Track{{Codec: "vp8", ClockRate: 90000}}}, "vp8"},
 		{"no clock rate", &Muxer{Tracks: []*ingest.Track{{Codec: ingest.CodecAAC}}}, "clock rate"},
@@ -43,8 +44,10 @@ func TestMuxerStartChecksConfig(t *testing.T) {
 					}
 				}
 				if tc.m.PartDuration != 100*time.Millisecond || tc.m.SegmentDuration != time.Second ||
-					tc.m.SegmentCount != 7 || tc.m.MaxWaiting != 4096 || tc.m.AudioLanguage != "und" {
-					t.Errorf("defaults not filled in: %v %v %d %d %q", tc.m.PartDuration, tc.m.SegmentDuration, tc.m.SegmentCount, tc.m.MaxWaiting, tc.m.AudioLanguage)
+					tc.m.SegmentCount != 7 || tc.m.MaxWaiting != 4096 || tc.m.MaxWaitingPerClient != 16 ||
+					tc.m.AudioLanguage != "und" || tc.m.Logger == nil {
+					t.Errorf("defaults not filled in: %v %v %d %d %d %q", tc.m.PartDuration, tc.m.SegmentDuration,
+						tc.m.SegmentCount, tc.m.MaxWaiting, tc.m.MaxWaitingPerClient, tc.m.AudioLanguage)
 				}
 			}
 		})
