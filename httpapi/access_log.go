@@ -14,7 +14,8 @@ import (
 // cookies, are never logged. Successful media requests, several per second
 // per viewer, and the studio page's polling of /api/studio log at debug
 // level so the streamer's terminal (and the studio's own log view) stays
-// readable.
+// readable; so do media requests refused with 429, which a greedy client
+// sends by the thousand and the muxer counts in a warning of its own.
 func AccessLog(log *slog.Logger) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -22,7 +23,7 @@ func AccessLog(log *slog.Logger) func(http.Handler) http.Handler {
 			start := time.Now()
 			defer func() {
 				level := slog.LevelInfo
-				if ww.Status() < 400 && isPolled(r) {
+				if isPolled(r) && (ww.Status() < 400 || ww.Status() == http.StatusTooManyRequests) {
 					level = slog.LevelDebug
 				}
 				log.Log(r.Context(), level, "request",

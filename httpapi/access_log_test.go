@@ -35,6 +35,8 @@ func TestAccessLogLevels(t *testing.T) {
 	}{
 		{http.MethodGet, "/live/main/part1.mp4", 200, "DEBUG"},
 		{http.MethodGet, "/live/main/index.m3u8", 401, "INFO"},
+		{http.MethodGet, "/live/main/video.m3u8", 429, "DEBUG"},
+		{http.MethodPost, "/login", 429, "INFO"},
 		{http.MethodGet, "/api/studio", 200, "DEBUG"},
 		{http.MethodGet, "/api/studio/logs", 200, "DEBUG"},
 		{http.MethodGet, "/api/studio", 403, "INFO"},
