@@ -8,7 +8,7 @@ HLSJS     := player/assets/vendor/hls.min.js
 DATA      ?= data
 LISTEN    ?= :8080
 
-.PHONY: all build run test lint bench e2e assets clean check-deps
+.PHONY: all build run test fuzz lint bench e2e assets clean check-deps
 
 all: build
 
@@ -41,6 +41,10 @@ run: build
 test: assets
 	$(GO) vet ./...
 	$(GO) test -race -count=1 -timeout 30m ./...
+
+# Every fuzz target for FUZZTIME (20s) each; CI runs it after test.
+fuzz: assets
+	FUZZTIME=$(or $(FUZZTIME),20s) bash .ci/fuzz
 
 # Only the end-to-end tests (real server, gohlslib client, ffmpeg, Chromium).
 e2e: assets
