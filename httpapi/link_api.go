@@ -43,6 +43,9 @@ type linkReply struct {
 	Link
 	URL string `json:"url"`
 	QR  string `json:"qr"`
+	// Capped says that the link was made shorter than asked: a viewer's
+	// link expires with their session.
+	Capped bool `json:"capped,omitempty"`
 }
 
 func (a *linkAPI) create(w http.ResponseWriter, r *http.Request) {
@@ -80,13 +83,29 @@ func (a *linkAPI) create(w http.ResponseWriter, r *http.Request) {
 		writeJSONError(w, http.StatusBadRequest, "ttl must be a duration like 24h")
 		return
 	}
-	if len(req.Label) > 100 {
-		writeJSONError(w, http.StatusBadRequest, "label must be at most 100 characters")
-		return
+	now := time.Now()
+	// A viewer's link ends with the session that made it (README "Stream
+	// links"): shortened to it, and the reply says so.
+	capped := false
+	if left := claims.Expires.Sub(now); claims.Role != RoleAdmin && ttl > left {
+		if left < time.Minute {
+			writeJSONError(w, http.StatusBadRequest, "your session ends in less than a minute: log in again to make a link")
+			return
+		}
+		ttl, capped = left, true
 	}
-	l, err := a.links.New(req.Stream, claims.Subject, req.Label, ttl, time.Now())
+	l, err := a.links.New(req.Stream, claims.Subject, req.Label, ttl, now)
 	if err != nil {
-		writeJSONError(w, http.StatusBadRequest, err.Error())
+		switch {
+		case errors.Is(err, ErrInvalidLink):
+			writeJSONError(w, http.StatusBadRequest, err.Error())
+		case errors.Is(err, ErrTooManyLinks):
+			a.log.Info("stream link refused", "user", claims.Subject, "reason", err)
+			writeJSONError(w, http.StatusConflict, err.Error())
+		default:
+			a.log.Error("recording a stream link", "error", err)
+			writeJSONError(w, http.StatusInternalServerError, "cannot record the link")
+		}
 		return
 	}
 	token, err := a.auth.IssueLink(l)
@@ -97,7 +116,7 @@ func (a *linkAPI) create(w http.ResponseWriter, r *http.Request) {
 	}
 	a.log.Info("stream link issued", "id", l.ID, "stream", l.Stream, "by", l.Subject, "expires", l.Expires)
 	u := LinkURL(requestBase(r), l.Stream, token)
-	reply := linkReply{Link: l, URL: u}
+	reply := linkReply{Link: l, URL: u, Capped: capped}
 	if code, err := qr.Encode(u, qr.L); err == nil {
 		reply.QR = "data:image/png;base64," + base64.StdEncoding.EncodeToString(code.PNG())
 	} else {

@@ -18,8 +18,24 @@ const LinksFile = "links.json"
 // MaxLinkTTL bounds how long a stream link may stay valid.
 const MaxLinkTTL = 90 * 24 * time.Hour
 
-// ErrNoLink is returned when revoking a link that does not exist.
-var ErrNoLink = errors.New("no such link")
+// MaxLiveLinks bounds the links one user (or `llcast link`) has that
+// neither expired nor were revoked.
+const MaxLiveLinks = 100
+
+// CLILinkSubject is the creator of the links made with `llcast link`, by
+// whoever may write the data directory: no account, and no user may take
+// the name.
+const CLILinkSubject = "cli"
+
+// Errors of the link store, besides ErrNoLink.
+var (
+	// ErrNoLink is returned when revoking a link that does not exist.
+	ErrNoLink = errors.New("no such link")
+	// ErrInvalidLink: a lifetime or label New cannot take.
+	ErrInvalidLink = errors.New("invalid link")
+	// ErrTooManyLinks: the creator has MaxLiveLinks already.
+	ErrTooManyLinks = fmt.Errorf("you have %d live links: revoke some first", MaxLiveLinks)
+)
 
 // Link is a playback URL for native players (VLC, TVs, Safari's AVPlayer)
 // that cannot log in: a signed token scoped to one stream, valid until
@@ -41,6 +57,11 @@ type Link struct {
 // may change one file: each change is made under the file's lock to what
 // the file holds then (auth.JSONFile.Update), so a revocation is never
 // undone by a link created at the same moment.
+//
+// Each create rewrites the whole file, which therefore stays small: every
+// write drops the links that expired, and keeps at most MaxLiveLinks
+// revoked links per creator (the newest). With at most MaxLiveLinks live
+// ones each, the file holds at most 200 links per creator, some 50 KB.
 type LinkStore struct {
 	// Path of the file. Required.
 	Path string
@@ -102,8 +123,9 @@ func checkLinks(links []Link) error {
 }
 
 // update changes the links as the file holds them now, under its lock,
-// to what change returns, and keeps the result. The caller holds s.mu.
-func (s *LinkStore) update(change func([]Link) ([]Link, error)) error {
+// to what change returns less what prune drops, and keeps the result. The
+// caller holds s.mu.
+func (s *LinkStore) update(now time.Time, change func([]Link) ([]Link, error)) error {
 	s.init()
 	var links []Link
 	err := s.file.Update(&links, func() error {
@@ -115,7 +137,7 @@ func (s *LinkStore) update(change func([]Link) ([]Link, error)) error {
 		if err != nil {
 			return err
 		}
-		links = next
+		links = prune(next, now)
 		return nil
 	})
 	if err == nil {
@@ -124,10 +146,34 @@ func (s *LinkStore) update(change func([]Link) ([]Link, error)) error {
 	return err
 }
 
-// New records a link for stream valid for ttl from now.
+// prune drops the links that expired by now, and the revoked links of
+// each creator beyond the newest MaxLiveLinks: a revoked link that is
+// gone is refused all the same (Active).
+func prune(links []Link, now time.Time) []Link {
+	revoked := map[string]int{}
+	return slices.DeleteFunc(links, func(l Link) bool {
+		if !l.Expires.After(now) {
+			return true
+		}
+		if l.Revoked {
+			revoked[l.Subject]++
+			return revoked[l.Subject] > MaxLiveLinks
+		}
+		return false
+	})
+}
+
+// New records a link for stream valid for ttl from now, made by subject
+// (a user name, or CLILinkSubject), with label made plain (CleanLabel).
+// Its errors wrap ErrInvalidLink for a lifetime or label it cannot take,
+// and ErrTooManyLinks when subject has MaxLiveLinks.
 func (s *LinkStore) New(stream, subject, label string, ttl time.Duration, now time.Time) (Link, error) {
 	if ttl < time.Minute || ttl > MaxLinkTTL {
-		return Link{}, fmt.Errorf("invalid link lifetime %v: use 1m to %v", ttl, MaxLinkTTL)
+		return Link{}, fmt.Errorf("%w lifetime %v: use 1m to %v", ErrInvalidLink, ttl, MaxLinkTTL)
+	}
+	label, err := CleanLabel(label)
+	if err != nil {
+		return Link{}, err
 	}
 	var id [8]byte
 	_, _ = rand.Read(id[:])
@@ -137,15 +183,17 @@ func (s *LinkStore) New(stream, subject, label string, ttl time.Duration, now ti
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	err := s.update(func(links []Link) ([]Link, error) {
-		// Expired links are dropped as new ones come.
-		kept := []Link{l}
+	err = s.update(now, func(links []Link) ([]Link, error) {
+		live := 0
 		for _, old := range links {
-			if old.Expires.After(now) {
-				kept = append(kept, old)
+			if old.Subject == subject && !old.Revoked && old.Expires.After(now) {
+				live++
 			}
 		}
-		return kept, nil
+		if live >= MaxLiveLinks {
+			return nil, ErrTooManyLinks
+		}
+		return append([]Link{l}, links...), nil // newest first
 	})
 	if err != nil {
 		return Link{}, err
@@ -158,7 +206,7 @@ func (s *LinkStore) Revoke(id string) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	n := 0
-	err := s.update(func(links []Link) ([]Link, error) {
+	err := s.update(time.Now(), func(links []Link) ([]Link, error) {
 		for i := range links {
 			if (id == "all" || links[i].ID == id) && !links[i].Revoked {
 				links[i].Revoked = true
@@ -169,6 +217,30 @@ func (s *LinkStore) Revoke(id string) (int, error) {
 		case n == 0 && id != "all":
 			return nil, fmt.Errorf("%w %q (llcast link list shows them)", ErrNoLink, id)
 		case n == 0:
+			return nil, auth.ErrUnchanged
+		}
+		return links, nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	return n, nil
+}
+
+// RevokeBy revokes every link subject made (a user being removed) and
+// returns how many it revoked.
+func (s *LinkStore) RevokeBy(subject string) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	err := s.update(time.Now(), func(links []Link) ([]Link, error) {
+		for i := range links {
+			if links[i].Subject == subject && !links[i].Revoked {
+				links[i].Revoked = true
+				n++
+			}
+		}
+		if n == 0 {
 			return nil, auth.ErrUnchanged
 		}
 		return links, nil

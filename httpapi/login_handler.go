@@ -19,6 +19,14 @@ type loginHandler struct {
 	accounts *accountLimiter
 	// now is the clock of accounts; nil means time.Now.
 	now func() time.Time
+	// sessions ends a user's sessions at logout. nil: logout only clears
+	// the cookie.
+	sessions sessionEnder
+}
+
+// sessionEnder is what logout needs of the user store.
+type sessionEnder interface {
+	EndSessions(name string, now time.Time) error
 }
 
 // loginUsers is what the login form needs of the user store.
@@ -110,10 +118,23 @@ func (h *loginHandler) clock() time.Time {
 	return time.Now()
 }
 
+// logout ends every session of the user, on every device (README
+// "Users": a token does not name its session, so one cannot end alone),
+// and clears the cookie.
 func (h *loginHandler) logout(w http.ResponseWriter, r *http.Request) {
 	c := sessionCookie(r, "", time.Unix(0, 0))
 	c.MaxAge = -1
 	http.SetCookie(w, c)
+	if claims, err := claimsFromRequest(h.auth, r); err == nil && h.sessions != nil {
+		if err := h.sessions.EndSessions(claims.Subject, time.Now()); err != nil {
+			// The cookie was a valid session and still is: saying "logged
+			// out" would be a lie.
+			h.log.Error("logout: cannot end the sessions", "user", claims.Subject, "error", err)
+			http.Error(w, "internal error: the session could not be ended", http.StatusInternalServerError)
+			return
+		}
+		h.log.Info("logout", "user", claims.Subject, "remote", r.RemoteAddr)
+	}
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
 }
 

@@ -35,7 +35,8 @@ type Server struct {
 	PortFallback int
 	// Users who may log in. Required.
 	Users *UserStore
-	// Auth issues and checks session tokens. Required, started.
+	// Auth issues and checks session tokens. Required, started; with Users
+	// as its Users, so that logout and changes to users end sessions.
 	Auth *TokenAuth
 	// Streams finds live streams. Required.
 	Streams StreamFinder
@@ -243,7 +244,9 @@ func (s *Server) routes() (http.Handler, error) {
 	// Per user name, whatever the address: 20 failures in 10 minutes, then
 	// the name waits a minute.
 	accounts := newAccountLimiter(20, 10*time.Minute, time.Minute)
-	login := &loginHandler{users: s.Users, auth: s.Auth, templates: tmpl, log: s.Logger, accounts: accounts}
+	login := &loginHandler{
+		users: s.Users, auth: s.Auth, templates: tmpl, log: s.Logger, accounts: accounts, sessions: s.Users,
+	}
 	csrf := http.NewCrossOriginProtection()
 
 	r := chi.NewRouter()

@@ -253,10 +253,14 @@ func TestViewerCount(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			env := newTestServerWith(t, func(s *Server) { s.Users = emptyUsers(t) })
+			cookies := map[string]*http.Cookie{} // one session per name
 			for _, name := range c.sessions {
 				var cookie *http.Cookie
 				if name != "" {
-					cookie = sessionFor(t, env, name, RoleViewer)
+					if cookies[name] == nil {
+						cookies[name] = sessionFor(t, env, name, RoleViewer)
+					}
+					cookie = cookies[name]
 				}
 				env.do(t, http.MethodGet, "/live/main/index.m3u8", cookie, nil, nil)
 			}

@@ -1,8 +1,10 @@
 package httpapi
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"time"
 
@@ -27,6 +29,10 @@ const (
 	// streamsClaim lists the streams a session may watch, when the user
 	// is limited to some; absent, all.
 	streamsClaim = "streams"
+	// issuedMsClaim is a session's issue time in Unix milliseconds: iat
+	// has whole seconds, too coarse to tell a session begun right after a
+	// logout from one ended by it (sessionsEnd).
+	issuedMsClaim = "iat_ms"
 	// clockSkew tolerated on exp and iat between machines.
 	clockSkew = 30 * time.Second
 )
@@ -36,6 +42,10 @@ type Claims struct {
 	Subject string
 	Role    string
 	Expires time.Time
+	// Issued is when the token was issued: to the millisecond for the
+	// sessions this version issues, to the second for links and older
+	// sessions.
+	Issued time.Time
 	// Stream and LinkID are set on stream-link tokens only: such a token
 	// opens that one stream's media and nothing else, while its link is
 	// not revoked.
@@ -63,12 +73,26 @@ func (c Claims) Allows(stream string) bool {
 	return slices.Contains(c.Streams, stream)
 }
 
+// TokenUsers says whether the user behind a token still stands.
+type TokenUsers interface {
+	// CheckToken returns why the token with claims c, signed and
+	// unexpired, no longer stands (ErrSessionEnded), or nil.
+	CheckToken(c Claims) error
+}
+
 // TokenAuth issues and checks the HS256 session tokens.
 type TokenAuth struct {
 	// Key signs and verifies tokens. Required, at least 32 bytes.
 	Key []byte
 	// TTL is how long a token stays valid. It defaults to 12h.
 	TTL time.Duration
+	// Users, when set, is asked on every Verify, after the signature and
+	// claims, whether the token's user still stands (UserStore): so a
+	// session ends at logout, at a new password, role or streams and at
+	// the user's removal, and a link when its creator is removed. It
+	// defaults to nil: a token is valid until it expires, whoever its
+	// user was (only for tests and for commands that just issue links).
+	Users TokenUsers
 
 	ja       *jwtauth.JWTAuth
 	verified verifiedTokens
@@ -96,8 +120,10 @@ func (a *TokenAuth) Start() error {
 	return nil
 }
 
-// Issue returns a signed token for u and its expiry. The token carries
-// u's grants: a change to them reaches the user at the next login.
+// Issue returns a signed session token for u and its expiry. The token
+// carries u's role and grants: a change to them ends the session (Users).
+// Its issue time (issuedMsClaim) is at least a millisecond after u's
+// SessionsValidAfter, so that a login right after a logout stands.
 func (a *TokenAuth) Issue(u User, now time.Time) (string, time.Time, error) {
 	exp := now.Add(a.TTL)
 	claims := map[string]any{
@@ -105,6 +131,7 @@ func (a *TokenAuth) Issue(u User, now time.Time) (string, time.Time, error) {
 		jwt.IssuedAtKey:   now.Unix(),
 		jwt.ExpirationKey: exp.Unix(),
 		roleClaim:         u.Role,
+		issuedMsClaim:     max(now.UnixMilli(), u.SessionsValidAfter.UnixMilli()+1),
 	}
 	if len(u.Streams) > 0 && u.Role != RoleAdmin {
 		claims[streamsClaim] = u.Streams
@@ -133,8 +160,26 @@ func (a *TokenAuth) IssueLink(l Link) (string, error) {
 	return s, nil
 }
 
-// Verify checks signature, algorithm and claims. Errors wrap ErrBadToken.
+// Verify checks signature, algorithm and claims, then asks Users whether
+// the token's user still stands. Errors wrap ErrBadToken.
 func (a *TokenAuth) Verify(token string) (Claims, error) {
+	c, err := a.verifySigned(token)
+	if err != nil {
+		return Claims{}, err
+	}
+	// After the remembered tokens, never before: they save the parsing,
+	// not this check.
+	if a.Users != nil {
+		if err := a.Users.CheckToken(c); err != nil {
+			return Claims{}, fmt.Errorf("%w: %w", ErrBadToken, err)
+		}
+	}
+	return c, nil
+}
+
+// verifySigned checks signature, algorithm and claims, or finds the token
+// among those it checked before.
+func (a *TokenAuth) verifySigned(token string) (Claims, error) {
 	if token == "" {
 		return Claims{}, fmt.Errorf("%w: no token", ErrBadToken)
 	}
@@ -163,7 +208,7 @@ func (a *TokenAuth) Verify(token string) (Claims, error) {
 	if t.Subject() == "" {
 		return Claims{}, fmt.Errorf("%w: empty subject", ErrBadToken)
 	}
-	c := Claims{Subject: t.Subject(), Role: role, Expires: t.Expiration()}
+	c := Claims{Subject: t.Subject(), Role: role, Expires: t.Expiration(), Issued: t.IssuedAt()}
 	if stream, ok := t.PrivateClaims()[streamClaim]; ok {
 		c.Stream, _ = stream.(string)
 		c.LinkID = t.JwtID()
@@ -176,8 +221,31 @@ func (a *TokenAuth) Verify(token string) (Claims, error) {
 			return Claims{}, fmt.Errorf("%w: malformed grants", ErrBadToken)
 		}
 	}
+	if raw, ok := t.PrivateClaims()[issuedMsClaim]; ok {
+		ms, ok := unixMillis(raw)
+		if !ok || c.IsLink() {
+			return Claims{}, fmt.Errorf("%w: malformed issue time", ErrBadToken)
+		}
+		c.Issued = time.UnixMilli(ms)
+	}
 	a.verified.put(token, c, now)
 	return c, nil
+}
+
+// unixMillis reads a claim holding Unix milliseconds: a whole, positive
+// number that a float64 holds exactly.
+func unixMillis(raw any) (int64, bool) {
+	switch v := raw.(type) {
+	case float64:
+		if v > 0 && v < 1<<53 && v == math.Trunc(v) {
+			return int64(v), true
+		}
+	case json.Number:
+		if n, err := v.Int64(); err == nil && n > 0 && n < 1<<53 {
+			return n, true
+		}
+	}
+	return 0, false
 }
 
 // grants reads the streams claim: a list of one or more stream names.

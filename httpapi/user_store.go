@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"slices"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"golang.org/x/crypto/bcrypt"
 
@@ -39,6 +41,10 @@ type User struct {
 	// Streams the user may watch; empty means all. Admins may watch all
 	// and have none.
 	Streams []string `json:"streams,omitempty"`
+	// SessionsValidAfter ends the sessions issued until then (to the
+	// millisecond): logout, a new password, a new role or new streams,
+	// and adding the user move it forward. Zero: none ended.
+	SessionsValidAfter time.Time `json:"sessions_valid_after,omitzero"`
 }
 
 // UserStore keeps the accounts in a JSON file (mode 0600) in the data
@@ -55,6 +61,12 @@ type UserStore struct {
 	users []User
 	file  auth.JSONFile
 	cost  int // bcrypt cost of new hashes; 0 is bcrypt.DefaultCost (tests lower it)
+
+	// view is users as CheckToken reads them, replaced (never changed)
+	// whenever users is; checked is when CheckToken last looked at the
+	// file (Unix ns). Both are atomic: requests read them without mu.
+	view    atomic.Pointer[userView]
+	checked atomic.Int64
 }
 
 // dummyHash is compared against when the user does not exist, so that a
@@ -91,8 +103,16 @@ func (s *UserStore) refresh() error {
 	if err := checkUsers(users); err != nil {
 		return s.file.Corrupt(err)
 	}
-	s.users = users
+	s.setUsers(users)
 	return nil
+}
+
+// setUsers keeps users, and their view for CheckToken. The caller holds
+// s.mu.
+func (s *UserStore) setUsers(users []User) {
+	s.users = users
+	v := newUserView(users)
+	s.view.Store(&v)
 }
 
 // checkUsers returns what is wrong with the users a file holds.
@@ -128,7 +148,7 @@ func (s *UserStore) update(change func([]User) ([]User, error)) error {
 		if err := checkUsers(users); err != nil {
 			return s.file.Corrupt(err)
 		}
-		s.users = users // the newest, whether change takes it or not
+		s.setUsers(users) // the newest, whether change takes it or not
 		next, err := change(slices.Clone(users))
 		if err != nil {
 			return err
@@ -137,7 +157,7 @@ func (s *UserStore) update(change func([]User) ([]User, error)) error {
 		return nil
 	})
 	if err == nil {
-		s.users = users
+		s.setUsers(users)
 	}
 	return err
 }
@@ -150,10 +170,11 @@ func (s *UserStore) Len() int {
 }
 
 // Put adds a user or replaces the password, role and streams of an
-// existing one. streams limits a viewer to those streams; none means all.
+// existing one, ending their sessions. streams limits a viewer to those
+// streams; none means all.
 func (s *UserStore) Put(name, role, password string, streams ...string) error {
-	if !validName.MatchString(name) {
-		return fmt.Errorf("invalid user name %q: use 1 to 64 letters, digits, '.', '_', '@' or '-'", name)
+	if err := checkName(name); err != nil {
+		return err
 	}
 	if role != RoleAdmin && role != RoleViewer {
 		return fmt.Errorf("invalid role %q: use %s or %s", role, RoleAdmin, RoleViewer)
@@ -167,25 +188,49 @@ func (s *UserStore) Put(name, role, password string, streams ...string) error {
 		}
 	}
 	streams = slices.Compact(slices.Sorted(slices.Values(streams)))
-	if len(password) < MinPasswordLength {
-		return fmt.Errorf("password too short: use at least %d characters", MinPasswordLength)
-	}
-	hash, err := bcrypt.GenerateFromPassword([]byte(password), cmp.Or(s.cost, bcrypt.DefaultCost))
+	hash, err := s.hash(password)
 	if err != nil {
-		return fmt.Errorf("hashing password: %w", err)
+		return err
 	}
-	u := User{Name: name, Role: role, Hash: string(hash), Streams: streams}
+	u := User{Name: name, Role: role, Hash: hash, Streams: streams}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.update(func(users []User) ([]User, error) {
+		now := time.Now()
 		for i := range users {
 			if users[i].Name == name {
+				u.SessionsValidAfter = sessionsEnd(users[i].SessionsValidAfter, now)
 				users[i] = u
 				return users, nil
 			}
 		}
+		if name == CLILinkSubject {
+			return nil, fmt.Errorf("%q names the links made with `llcast link`: pick another user name", name)
+		}
+		// A user removed and added again does not get the old sessions back.
+		u.SessionsValidAfter = now.UTC()
 		return append(users, u), nil
 	})
+}
+
+// checkName returns what is wrong with a new user name.
+func checkName(name string) error {
+	if !validName.MatchString(name) {
+		return fmt.Errorf("invalid user name %q: use 1 to 64 letters, digits, '.', '_', '@' or '-'", name)
+	}
+	return nil
+}
+
+// hash checks the length of a new password and hashes it.
+func (s *UserStore) hash(password string) (string, error) {
+	if len(password) < MinPasswordLength {
+		return "", fmt.Errorf("password too short: use at least %d characters", MinPasswordLength)
+	}
+	hash, err := bcrypt.GenerateFromPassword([]byte(password), cmp.Or(s.cost, bcrypt.DefaultCost))
+	if err != nil {
+		return "", fmt.Errorf("hashing password: %w", err)
+	}
+	return string(hash), nil
 }
 
 // Authenticate returns the user when the password matches.

@@ -12,8 +12,9 @@ const maxVerifiedTokens = 8192
 // verifiedTokens remembers the tokens whose signature and claims were
 // checked, until they expire. A player sends the same cookie or link
 // token some 20 times a second, and parsing and verifying a JWT was a
-// third of what llcast spent on each media request. What is checked
-// after Verify (links revoked) is still checked every time.
+// third of what llcast spent on each media request. They save only the
+// parsing: whether the user still stands (TokenAuth.Users: logout, a
+// removed user) and whether a link was revoked are checked every time.
 type verifiedTokens struct {
 	mu     sync.Mutex // guards tokens
 	tokens map[string]Claims

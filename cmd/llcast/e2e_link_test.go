@@ -55,6 +55,10 @@ func TestE2EStreamLink(t *testing.T) {
 		t.Errorf("ffmpeg decoded %d frames and %.2f s of audio through the link, want ≥ 90 and ≥ 3 s", frames, secs)
 	}
 
+	// A link names a stream that exists.
+	if err := run(context.Background(), []string{"stream", "add", "backstage", "--data", srv.DataDir}, nil, io.Discard, io.Discard); err != nil {
+		t.Fatalf("llcast stream add: %v", err)
+	}
 	other, _ := makeLink(t, srv, "backstage")
 	if got := status(t, strings.Replace(other, "/live/backstage/", "/live/main/", 1)); got != http.StatusUnauthorized {
 		t.Errorf("a link for another stream used on main: %d, want 401", got)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -92,6 +93,10 @@ func testNginxAuthBeforeCache(t *testing.T, srv *testServer, ng *nginxproc.Proxy
 		if cc := resp.Header.Get("Cache-Control"); cc != "public, max-age=3600, immutable" {
 			t.Errorf("segment Cache-Control %q", cc)
 		}
+	}
+	// A link names a stream that exists.
+	if err := run(context.Background(), []string{"stream", "add", "backstage", "--data", srv.DataDir}, nil, io.Discard, io.Discard); err != nil {
+		t.Fatalf("llcast stream add: %v", err)
 	}
 	other, _ := makeLink(t, srv, "backstage")
 	otherToken := other[strings.Index(other, "token=")+len("token="):]

@@ -1,14 +1,19 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
+	"unicode/utf8"
 
 	"github.com/llcast/llcast/httpapi"
+	"github.com/llcast/llcast/httpapi/auth"
+	"github.com/llcast/llcast/ingest"
 )
 
 const linkUsage = `Usage:
@@ -21,6 +26,11 @@ Safari's AirPlay, ffmpeg): /live/NAME/index.m3u8?token=… opens that one
 stream, and nothing else, until it expires or is revoked. Anyone who has
 the URL can watch: share it like a password. A running llcast picks up new
 and revoked links at once.
+
+The stream must exist. A label is plain text of up to 100 characters:
+control characters are dropped, and list prints escaped any it finds. At
+most 100 links made here (and 100 per user on the watch page) may be live
+at once: revoke some, or let them expire, to make more.
 
 Flags:
 `
@@ -71,19 +81,30 @@ func runLink(args []string, stdout, stderr io.Writer) error {
 }
 
 func createLink(links *httpapi.LinkStore, dataDir, stream, label, base string, ttl time.Duration, stdout io.Writer) error {
+	// As the API does: a link names a stream that exists. Grants do not
+	// apply: whoever may write the data directory may watch everything.
+	streams := &auth.StreamStore{Path: filepath.Join(dataDir, auth.StreamsFile)}
+	if _, err := streams.Get(stream); errors.Is(err, ingest.ErrUnknownStream) {
+		return fmt.Errorf("%w (`llcast stream list` shows them)", err)
+	} else if err != nil {
+		return err
+	}
 	key, err := httpapi.LoadOrCreateKey(dataDir)
 	if err != nil {
 		return err
 	}
-	auth := &httpapi.TokenAuth{Key: key}
-	if err := auth.Start(); err != nil {
+	tokens := &httpapi.TokenAuth{Key: key}
+	if err := tokens.Start(); err != nil {
 		return err
 	}
-	l, err := links.New(stream, "cli", label, ttl, time.Now())
+	l, err := links.New(stream, httpapi.CLILinkSubject, label, ttl, time.Now())
+	if errors.Is(err, httpapi.ErrTooManyLinks) {
+		return fmt.Errorf("%w (`llcast link list` shows them, `llcast link revoke ID` revokes one)", err)
+	}
 	if err != nil {
 		return err
 	}
-	token, err := auth.IssueLink(l)
+	token, err := tokens.IssueLink(l)
 	if err != nil {
 		return err
 	}
@@ -117,8 +138,20 @@ func listLinks(links *httpapi.LinkStore, stdout io.Writer) error {
 		case !l.Expires.After(now):
 			state = "expired"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", l.ID, l.Stream, l.Subject,
-			l.Expires.Local().Format("2006-01-02 15:04"), state, l.Label)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", printable(l.ID), printable(l.Stream), printable(l.Subject),
+			l.Expires.Local().Format("2006-01-02 15:04"), state, printable(l.Label))
 	}
 	return tw.Flush()
+}
+
+// printable is s as the terminal should get it: as it is when every
+// character prints, else quoted with escapes (strconv.Quote), so that
+// what a file or a viewer put in a label can neither steer the terminal
+// nor break the table. New labels are cleaned (httpapi.CleanLabel); older
+// files, or one edited by hand, may hold anything.
+func printable(s string) string {
+	if strings.IndexFunc(s, func(r rune) bool { return !strconv.IsPrint(r) }) >= 0 || !utf8.ValidString(s) {
+		return strconv.Quote(s)
+	}
+	return s
 }

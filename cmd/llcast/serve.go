@@ -71,7 +71,9 @@ func runServe(ctx context.Context, args []string, opts serveOptions, stdin io.Re
 	if err != nil {
 		return err
 	}
-	tokens := &httpapi.TokenAuth{Key: key, TTL: cfg.Auth.TokenTTL.D()}
+	// Every request's session is checked against the users: logout and
+	// `llcast user` end sessions (README "Users").
+	tokens := &httpapi.TokenAuth{Key: key, TTL: cfg.Auth.TokenTTL.D(), Users: users}
 	if err := tokens.Start(); err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"crypto/rand"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -16,80 +17,117 @@ import (
 	"github.com/llcast/llcast/ingest"
 )
 
-const userUsage = `Usage: llcast user add NAME [--role admin|viewer] [--streams a,b] --password-stdin [--data DIR]
+const userUsage = `Usage:
+  llcast user add NAME [--role admin|viewer] [--streams a,b] --password-stdin
+  llcast user passwd NAME --password-stdin
+  llcast user list [--json]
+  llcast user remove NAME
 
-Adds a user who may log in to watch, or sets a new password, role and
-streams for an existing one. The password is read from standard input (one
-line), so it never shows in the process list or shell history:
+Each also takes --data DIR, as llcast serve does.
+
+add creates a user who may log in to watch, or gives an existing one a new
+password, role and streams; passwd changes only the password. The password
+is read from standard input (one line), so it never shows in the process
+list or shell history:
 
   echo 'a long passphrase' | llcast user add alice --password-stdin
 
 --streams limits a viewer to those streams; without it they may watch all.
-A change reaches a user who is logged in at their next login.
+To change an existing user's role or streams, say --role or --streams
+(--streams= for all): add refuses to change them unasked.
+
+Every change to a user ends their sessions, on every device, within 0.1 s
+in a running server: they log in again. remove also revokes the stream
+links the user made, and refuses to remove the last admin.
 
 Flags:
 `
 
 func runUser(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	if len(args) == 0 || args[0] != "add" {
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") || args[0] == "help" {
 		fmt.Fprint(stderr, userUsage)
-		if len(args) > 0 && (args[0] == "--help" || args[0] == "-h") {
+		if len(args) > 0 && (args[0] == "--help" || args[0] == "-h" || args[0] == "-help" || args[0] == "help") {
 			return nil
 		}
-		return usageErrorf("say `llcast user add NAME`")
+		return usageErrorf("say what to do: `llcast user add|passwd|list|remove`")
 	}
-	fs := newFlagSet("user add", userUsage, stderr)
-	role := fs.String("role", httpapi.RoleViewer, "admin or viewer")
-	fromStdin := fs.Bool("password-stdin", false, "read the password from standard input (required)")
-	streamList := fs.String("streams", "", "comma-separated `names` of the streams a viewer may watch (default: all)")
+	sub := args[0]
+	switch sub {
+	case "add", "passwd", "list", "remove":
+	default:
+		fmt.Fprint(stderr, userUsage)
+		return usageErrorf("unknown user command %q: use add, passwd, list or remove", sub)
+	}
+	fs := newFlagSet("user "+sub, userUsage, stderr)
 	dataFlag := fs.String("data", "", "state `dir`ectory (default: as llcast serve; LLCAST_DATA)")
-	// The name comes first, flags after it: parse both orders.
-	rest := args[1:]
-	var name string
-	if len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
-		name, rest = rest[0], rest[1:]
+	var c userCommand
+	var fromStdin bool
+	var role, streamList string
+	switch sub {
+	case "add":
+		fs.StringVar(&role, "role", httpapi.RoleViewer, "admin or viewer")
+		fs.StringVar(&streamList, "streams", "", "comma-separated `names` of the streams a viewer may watch (default: all)")
+		fallthrough
+	case "passwd":
+		fs.BoolVar(&fromStdin, "password-stdin", false, "read the password from standard input (required)")
+	case "list":
+		fs.BoolVar(&c.asJSON, "json", false, "print JSON")
 	}
-	if err := parseFlags(fs, rest); err != nil {
-		return err
-	}
-	if name == "" && fs.NArg() > 0 {
-		name = fs.Arg(0)
-	}
-	if name == "" {
-		fs.Usage()
-		return usageErrorf("missing user NAME")
-	}
-	if !*fromStdin {
-		fs.Usage()
-		return usageErrorf("pass the password on standard input with --password-stdin")
-	}
-	streams, err := parseGrants(*streamList, *role)
-	if err != nil {
-		fs.Usage()
-		return err
-	}
-	password, err := readPassword(stdin)
+	names, err := parseWithNames(fs, args[1:])
 	if err != nil {
 		return err
+	}
+	switch {
+	case sub == "list" && len(names) > 0:
+		fs.Usage()
+		return usageErrorf("unexpected argument %q: `llcast user list` takes no NAME", names[0])
+	case sub != "list" && len(names) == 0:
+		fs.Usage()
+		return usageErrorf("missing user NAME: `llcast user %s NAME`", sub)
+	case sub != "list" && len(names) > 1:
+		fs.Usage()
+		return usageErrorf("one user NAME at a time, not %q", strings.Join(names, " "))
+	case sub != "list":
+		c.name = names[0]
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	var streams []string
+	switch sub {
+	case "add", "passwd":
+		if !fromStdin {
+			fs.Usage()
+			return usageErrorf("pass the password on standard input with --password-stdin")
+		}
+		if streams, err = parseGrants(streamList, role); err != nil {
+			fs.Usage()
+			return err
+		}
+	}
+	var password string
+	if fromStdin {
+		if password, err = readPassword(stdin); err != nil {
+			return err
+		}
 	}
 	dataDir, err := dataDirFor(*dataFlag)
 	if err != nil {
 		return err
 	}
-	users := &httpapi.UserStore{Path: filepath.Join(dataDir, httpapi.UsersFile)}
-	if err := users.Load(); err != nil {
+	c.dataDir = dataDir
+	c.users = &httpapi.UserStore{Path: filepath.Join(dataDir, httpapi.UsersFile)}
+	if err := c.users.Load(); err != nil {
 		return err
 	}
-	if err := users.Put(name, *role, password, streams...); err != nil {
-		return err
+	switch sub {
+	case "add":
+		return c.add(role, set["role"], streams, set["streams"], password, stdout, stderr)
+	case "passwd":
+		return c.passwd(password, stdout)
+	case "list":
+		return c.list(stdout)
 	}
-	what := *role
-	if len(streams) > 0 {
-		what += "; streams " + strings.Join(streams, ", ")
-	}
-	fmt.Fprintf(stdout, "user %q (%s) saved in %s\n", name, what, users.Path)
-	warnUnknownStreams(dataDir, streams, stderr)
-	return nil
+	return c.remove(stdout)
 }
 
 // parseGrants reads --streams: stream names separated by commas.
