@@ -29,7 +29,7 @@ Usage:
   llcast serve [flags]         start streaming and serving (q or Ctrl+C stops)
   llcast tray [flags]          the same, with an icon in the system tray
   llcast push --to URL [flags] stream from here to an llcast server elsewhere
-  llcast user add NAME [flags] add a user or change their password
+  llcast user CMD [flags]      add, list or remove users; set a password (passwd)
   llcast stream CMD [flags]    add, list or remove streams; show or rotate publish keys
   llcast link [flags]          make, list or revoke stream links for players that cannot log in
   llcast devices [--json]      list cameras and microphones
