@@ -6,6 +6,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
+	"strings"
 )
 
 // version is set by the Makefile through -ldflags.
@@ -104,4 +106,23 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 
 func usageErrorf(format string, args ...any) error {
 	return fmt.Errorf("%w: "+format, append([]any{errUsage}, args...)...)
+}
+
+// pickSubcommand returns the subcommand of command that args[0] names, one
+// of subs. Without one it prints usage and returns "" with a usage error,
+// or with nil for help.
+func pickSubcommand(args []string, command, usage string, subs []string, stderr io.Writer) (string, error) {
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") || args[0] == "help" {
+		fmt.Fprint(stderr, usage)
+		if len(args) > 0 && (args[0] == "--help" || args[0] == "-h" || args[0] == "-help" || args[0] == "help") {
+			return "", nil
+		}
+		return "", usageErrorf("say what to do: `llcast %s %s`", command, strings.Join(subs, "|"))
+	}
+	if !slices.Contains(subs, args[0]) {
+		fmt.Fprint(stderr, usage)
+		return "", usageErrorf("unknown %s command %q: use %s or %s", command, args[0],
+			strings.Join(subs[:len(subs)-1], ", "), subs[len(subs)-1])
+	}
+	return args[0], nil
 }

@@ -43,19 +43,9 @@ type streamOptions struct {
 }
 
 func runStream(args []string, opts streamOptions, stdout, stderr io.Writer) error {
-	if len(args) == 0 || strings.HasPrefix(args[0], "-") || args[0] == "help" {
-		fmt.Fprint(stderr, streamUsage)
-		if len(args) > 0 && (args[0] == "--help" || args[0] == "-h" || args[0] == "-help" || args[0] == "help") {
-			return nil
-		}
-		return usageErrorf("say what to do: `llcast stream add|list|remove|key`")
-	}
-	sub := args[0]
-	switch sub {
-	case "add", "list", "remove", "key":
-	default:
-		fmt.Fprint(stderr, streamUsage)
-		return usageErrorf("unknown stream command %q: use add, list, remove or key", sub)
+	sub, err := pickSubcommand(args, "stream", streamUsage, []string{"add", "list", "remove", "key"}, stderr)
+	if sub == "" {
+		return err
 	}
 	fs := newFlagSet("stream "+sub, streamUsage, stderr)
 	configPath := fs.String("config", "", "YAML config `file` (see configs/llcast.yml)")

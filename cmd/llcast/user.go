@@ -44,19 +44,9 @@ Flags:
 `
 
 func runUser(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	if len(args) == 0 || strings.HasPrefix(args[0], "-") || args[0] == "help" {
-		fmt.Fprint(stderr, userUsage)
-		if len(args) > 0 && (args[0] == "--help" || args[0] == "-h" || args[0] == "-help" || args[0] == "help") {
-			return nil
-		}
-		return usageErrorf("say what to do: `llcast user add|passwd|list|remove`")
-	}
-	sub := args[0]
-	switch sub {
-	case "add", "passwd", "list", "remove":
-	default:
-		fmt.Fprint(stderr, userUsage)
-		return usageErrorf("unknown user command %q: use add, passwd, list or remove", sub)
+	sub, err := pickSubcommand(args, "user", userUsage, []string{"add", "passwd", "list", "remove"}, stderr)
+	if sub == "" {
+		return err
 	}
 	fs := newFlagSet("user "+sub, userUsage, stderr)
 	dataFlag := fs.String("data", "", "state `dir`ectory (default: as llcast serve; LLCAST_DATA)")
