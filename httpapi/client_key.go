@@ -27,16 +27,23 @@ func ClientKey(next http.Handler) http.Handler {
 	})
 }
 
+// The kinds of client keys: the ViewerCounter counts the first two.
+const (
+	linkKey    = "link:"
+	sessionKey = "session:"
+	addressKey = "address:"
+)
+
 // clientKey picks the credential the way mediaClaims does: the link's
 // token first, then the cookie.
 func clientKey(r *http.Request) string {
 	if token := r.URL.Query().Get(LinkParam); token != "" {
-		return "link:" + hashKey(token+"\x00"+clientAddress(r))
+		return linkKey + hashKey(token+"\x00"+clientAddress(r))
 	}
 	if c, err := r.Cookie(CookieName); err == nil && c.Value != "" {
-		return "session:" + hashKey(c.Value)
+		return sessionKey + hashKey(c.Value)
 	}
-	return "address:" + clientAddress(r)
+	return addressKey + clientAddress(r)
 }
 
 // clientAddress is r's remote address, an IPv6 one as its /64; what it

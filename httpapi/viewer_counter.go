@@ -1,22 +1,24 @@
 package httpapi
 
 import (
-	"crypto/sha256"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/go-chi/chi/v5"
 
 	"github.com/llcast/llcast/httpapi/auth"
+	"github.com/llcast/llcast/segmenter/llhls"
 )
 
-// viewerKey tells sessions apart: a hash of the token, never the token.
-type viewerKey = [sha256.Size]byte
+// viewerKey tells viewers apart: ClientKey's hash of a session cookie, or
+// of a stream link and the address it is watched from; never a token.
+type viewerKey = string
 
-// ViewerCounter counts the sessions that fetched media lately, in all and
-// per stream. It tells them apart by a hash of their session cookie: the
-// token itself is never kept or logged. Safe for concurrent use.
+// ViewerCounter counts the viewers that fetched media lately, in all and
+// per stream: each session, and each stream link at each address. Safe for
+// concurrent use.
 type ViewerCounter struct {
 	// Window is how recent a fetch must be to count. It defaults to 15s.
 	Window time.Duration
@@ -30,18 +32,17 @@ type ViewerCounter struct {
 }
 
 // Handler is the middleware. Put it after RequireMediaToken, so that only
-// valid sessions and stream links count (each link as one viewer), inside
-// a route with a {stream} parameter, which says whose viewer it is.
+// valid sessions and stream links count, and after ClientKey, whose key
+// it counts (hashing the token once a request, not twice), inside a route
+// with a {stream} parameter, which says whose viewer it is.
 func (c *ViewerCounter) Handler(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		stream := chi.URLParam(r, "stream")
 		if auth.CheckStreamName(stream) != nil {
 			stream = "" // counted in all only: a stream has a valid name
 		}
-		if token := r.URL.Query().Get(LinkParam); token != "" {
-			c.see(sha256.Sum256([]byte(token)), stream)
-		} else if ck, err := r.Cookie(CookieName); err == nil && ck.Value != "" {
-			c.see(sha256.Sum256([]byte(ck.Value)), stream)
+		if key := llhls.ClientFrom(r.Context()); strings.HasPrefix(key, sessionKey) || strings.HasPrefix(key, linkKey) {
+			c.see(key, stream)
 		}
 		next.ServeHTTP(w, r)
 	})

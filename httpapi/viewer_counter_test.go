@@ -12,7 +12,7 @@ import (
 func TestViewerCounter(t *testing.T) {
 	now := time.Unix(1000, 0)
 	c := &ViewerCounter{now: func() time.Time { return now }}
-	h := c.Handler(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusNoContent) }))
+	h := ClientKey(c.Handler(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusNoContent) })))
 	fetch := func(token string) {
 		req := httptest.NewRequest(http.MethodGet, "/live/main/index.m3u8", nil)
 		if token != "" {
@@ -58,7 +58,7 @@ func TestViewerCounterPerStream(t *testing.T) {
 	now := time.Unix(1000, 0)
 	c := &ViewerCounter{now: func() time.Time { return now }}
 	r := chi.NewRouter()
-	r.With(c.Handler).Get("/live/{stream}/*", func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusNoContent) })
+	r.With(ClientKey, c.Handler).Get("/live/{stream}/*", func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusNoContent) })
 	fetch := func(token, path string) {
 		req := httptest.NewRequest(http.MethodGet, path, nil)
 		req.AddCookie(&http.Cookie{Name: CookieName, Value: token})
