@@ -265,7 +265,7 @@ func TestStreamHelp(t *testing.T) {
 func TestStreamConfig(t *testing.T) {
 	dir := t.TempDir()
 	config := filepath.Join(dir, "llcast.yml")
-	yml := "rtmp:\n  listen: \"10.1.2.3:1999\"\n  tls_listen: \":1998\"\n" +
+	yml := "rtmp:\n  listen: \"127.1.2.3:1999\"\n  tls_listen: \":1998\"\n" +
 		"srt:\n  passphrase: \"very secret words\"\n" +
 		"tls:\n  self_signed: true\n"
 	if err := os.WriteFile(config, []byte(yml), 0o600); err != nil {
@@ -277,9 +277,9 @@ func TestStreamConfig(t *testing.T) {
 	}
 	key := keyIn(t, out)
 	for _, want := range []string{
-		"rtmp://10.1.2.3:1999/live/obs?key=" + key,
-		"rtmps://10.1.2.3:1998/live/obs?key=" + key,
-		"srt://10.1.2.3:8890?streamid=publish:obs:" + key,
+		"rtmp://127.1.2.3:1999/live/obs?key=" + key,
+		"rtmps://127.1.2.3:1998/live/obs?key=" + key,
+		"srt://127.1.2.3:8890?streamid=publish:obs:" + key,
 		"&passphrase=",
 	} {
 		if !strings.Contains(out, want) {
