@@ -369,7 +369,7 @@
     admin.streams = streams;
     els.panel.hidden = false;
     const seen = new Set();
-    streams.forEach((s) => {
+    streams.forEach((s, i) => {
       seen.add(s.name);
       const key = cardKey(s);
       let entry = cards.get(s.name);
@@ -382,7 +382,11 @@
         cards.set(s.name, entry);
       }
       entry.stream = s;
-      els.cards.appendChild(entry.li); // keeps the server's order
+      // Keep the server's order, moving a card only when it is out of
+      // place: a moved node loses focus, and a click aimed at it.
+      if (els.cards.children[i] !== entry.li) {
+        els.cards.insertBefore(entry.li, els.cards.children[i] || null);
+      }
       updateCard(entry, s);
     });
     cards.forEach((entry, name) => {
