@@ -35,10 +35,13 @@ type sender struct {
 	gone   atomic.Bool   // the connection ended; set by watch
 	done   chan struct{} // closed when watch returns
 
-	mu     sync.Mutex // guards w, pw, closed and the connection's write path
+	mu     sync.Mutex // guards w, pw, closed, failed and the connection's write path
 	w      mpegts.Writer
 	pw     packetWriter
 	closed bool
+	// failed is the first write error: the connection is gone then, even
+	// if gosrt would queue the next write (ingest.Sender's contract).
+	failed error
 }
 
 // Dial connects to u (srt://host[:port], port 8890 unless given) as the
@@ -187,6 +190,9 @@ func (s *sender) Write(smp ingest.Sample) error {
 	if s.gone.Load() {
 		return errors.New("srt push: the server ended the connection")
 	}
+	if s.failed != nil {
+		return s.failed
+	}
 	var err error
 	switch smp.Track.Codec {
 	case ingest.CodecH264:
@@ -200,7 +206,8 @@ func (s *sender) Write(smp ingest.Sample) error {
 		err = s.pw.Flush()
 	}
 	if err != nil {
-		return fmt.Errorf("srt push: %w", err)
+		s.failed = fmt.Errorf("srt push: %w", err)
+		return s.failed
 	}
 	return nil
 }
