@@ -42,6 +42,15 @@ type Config struct {
 	RTMP    RTMP    `yaml:"rtmp"`
 	SRT     SRT     `yaml:"srt"`
 	Log     Log     `yaml:"log"`
+	Embed   Embed   `yaml:"embed"`
+}
+
+// Embed settings: the player on other sites.
+type Embed struct {
+	// Origins are the sites ("https://blog.example") whose pages may show
+	// /embed/<stream> in an iframe; "*" allows any site. Empty allows
+	// only llcast's own pages.
+	Origins []string `yaml:"origins"`
 }
 
 // RTMP settings: where OBS and ffmpeg push to.
@@ -64,16 +73,16 @@ type SRT struct {
 
 // Video settings.
 type Video struct {
-	Width   int `yaml:"width"`
-	Height  int `yaml:"height"`
-	FPS     int `yaml:"fps"`
-	Bitrate int `yaml:"bitrate"`
+	Width   int     `yaml:"width"`
+	Height  int     `yaml:"height"`
+	FPS     int     `yaml:"fps"`
+	Bitrate Bitrate `yaml:"bitrate"`
 }
 
 // Audio settings.
 type Audio struct {
-	Codec   string `yaml:"codec"`
-	Bitrate int    `yaml:"bitrate"`
+	Codec   string  `yaml:"codec"`
+	Bitrate Bitrate `yaml:"bitrate"`
 	// Language of the sound (BCP 47, "en", "de-CH"; "und" when unknown),
 	// which players show in their audio menu.
 	Language string `yaml:"language"`
@@ -130,6 +139,9 @@ func (t TLS) Enabled() bool { return t.SelfSigned || t.Cert != "" }
 // Log settings.
 type Log struct {
 	Level string `yaml:"level"`
+	// Format is text (key=value, for people) or json (one object per
+	// line, for journald, Loki and the like).
+	Format string `yaml:"format"`
 }
 
 // Default returns the built-in settings.
@@ -153,7 +165,8 @@ func Default() Config {
 		HTTP:    HTTP{TrustedProxies: []string{}, ReadTimeout: Duration(30 * time.Second)},
 		RTMP:    RTMP{Listen: ":1935", TLSListen: ":1936"},
 		SRT:     SRT{Listen: ":8890"},
-		Log:     Log{Level: "info"},
+		Log:     Log{Level: "info", Format: "text"},
+		Embed:   Embed{Origins: []string{}},
 	}
 }
 
@@ -177,6 +190,13 @@ func Load(path string, environ []string) (Config, error) {
 }
 
 func decodeYAML(buf []byte, cfg *Config) error {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(buf, &doc); err != nil {
+		return err
+	}
+	if errs := unknownKeys(&doc); len(errs) > 0 {
+		return errors.Join(errs...)
+	}
 	dec := yaml.NewDecoder(bytes.NewReader(buf))
 	dec.KnownFields(true)
 	err := dec.Decode(cfg)
@@ -225,7 +245,7 @@ func (c *Config) Validate() error {
 		bad("video.fps", "%d must divide 90000 and be 1 to 60 (e.g. 24, 25, 30, 50, 60)", c.Video.FPS)
 	}
 	if c.Video.Bitrate < 100_000 || c.Video.Bitrate > 50_000_000 {
-		bad("video.bitrate", "%d must be 100000 to 50000000 bit/s", c.Video.Bitrate)
+		bad("video.bitrate", "%v must be 100k to 50M bit/s", c.Video.Bitrate)
 	}
 	switch c.Audio.Codec {
 	case "aac", "opus":
@@ -233,7 +253,7 @@ func (c *Config) Validate() error {
 		bad("audio.codec", "%q is not aac or opus", c.Audio.Codec)
 	}
 	if c.Audio.Bitrate < 16_000 || c.Audio.Bitrate > 320_000 {
-		bad("audio.bitrate", "%d must be 16000 to 320000 bit/s", c.Audio.Bitrate)
+		bad("audio.bitrate", "%v must be 16k to 320k bit/s", c.Audio.Bitrate)
 	}
 	if !languageTag.MatchString(c.Audio.Language) {
 		bad("audio.language", "%q is not a language tag like en, de-CH or und", c.Audio.Language)
@@ -263,11 +283,15 @@ func (c *Config) Validate() error {
 	case c.TLS.SelfSigned && c.TLS.Cert != "":
 		bad("tls", "use either a certificate (tls.cert/tls.key) or tls.self_signed, not both")
 	}
-	for _, o := range c.CORS.Origins {
-		if u, err := url.Parse(o); o != "*" && (err != nil || (u.Scheme != "http" && u.Scheme != "https") ||
-			u.Host == "" || u.Path != "" || u.RawQuery != "") {
-			bad("cors.origins", "%q is not an origin like https://player.example (scheme and host, no path) or *", o)
+	for key, origins := range map[string][]string{"cors.origins": c.CORS.Origins, "embed.origins": c.Embed.Origins} {
+		for _, o := range origins {
+			if !validOrigin(o) {
+				bad(key, "%q is not an origin like https://player.example (scheme and host, no path) or *", o)
+			}
 		}
+	}
+	if err := c.HTTP.checkPublicURL(); err != nil {
+		bad("http.public_url", "%v", err)
 	}
 	if err := c.HTTP.checkTrustedProxies(); err != nil {
 		bad("http.trusted_proxies", "%v", err)
@@ -288,7 +312,23 @@ func (c *Config) Validate() error {
 	default:
 		bad("log.level", "%q is not debug, info, warn or error", c.Log.Level)
 	}
+	switch c.Log.Format {
+	case "text", "json":
+	default:
+		bad("log.format", "%q is not text or json", c.Log.Format)
+	}
 	return errors.Join(errs...)
+}
+
+// validOrigin reports whether o is "*" or a web origin: scheme and host,
+// no path.
+func validOrigin(o string) bool {
+	if o == "*" {
+		return true
+	}
+	u, err := url.Parse(o)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" && u.Path == "" &&
+		u.RawQuery == "" && u.User == nil
 }
 
 // DataDir returns Data, or the per-user default when it is empty.

@@ -42,7 +42,7 @@ func applyEnv(cfg *Config, environ []string) error {
 	}
 	for k := range vars {
 		if !used[k] {
-			return fmt.Errorf("%s is not a setting llcast knows; see configs/llcast.yml for the keys", k)
+			return unknownEnv(k)
 		}
 	}
 	return nil
@@ -110,4 +110,18 @@ func setValue(v reflect.Value, s string) error {
 		return fmt.Errorf("unsupported kind %s", v.Kind())
 	}
 	return nil
+}
+
+// unknownEnv says that name is no setting, and which one is close.
+func unknownEnv(name string) error {
+	byEnv := map[string]bool{}
+	for k, leaf := range knownKeys() {
+		if leaf {
+			byEnv[EnvName(k)] = true
+		}
+	}
+	if s := closestKey(name, byEnv); s != "" {
+		return fmt.Errorf("%s is not a setting llcast knows; did you mean %s?", name, s)
+	}
+	return fmt.Errorf("%s is not a setting llcast knows; see configs/llcast.yml for the keys", name)
 }

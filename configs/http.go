@@ -3,6 +3,7 @@ package configs
 import (
 	"fmt"
 	"net/netip"
+	"net/url"
 )
 
 // HTTP settings.
@@ -16,6 +17,23 @@ type HTTP struct {
 	// sending a byte a second is cut off. Requests without a body may
 	// wait longer for their answer (blocking playlist requests).
 	ReadTimeout Duration `yaml:"read_timeout"`
+	// PublicURL is where viewers reach llcast ("https://live.example"),
+	// for a server behind a reverse proxy or CDN: every printed URL, link
+	// and QR code starts with it. Empty means this machine's LAN address
+	// with the configured scheme and port.
+	PublicURL string `yaml:"public_url"`
+}
+
+func (h HTTP) checkPublicURL() error {
+	if h.PublicURL == "" {
+		return nil
+	}
+	u, err := url.Parse(h.PublicURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" ||
+		u.Fragment != "" || u.User != nil {
+		return fmt.Errorf("%q is not a URL like https://live.example or https://example.com/llcast (no query)", h.PublicURL)
+	}
+	return nil
 }
 
 // TrustedPrefixes returns TrustedProxies as prefixes, an address as a

@@ -251,7 +251,7 @@ func encodingOf(cfg configs.Config, log *slog.Logger) ingest.Encoding {
 	codec, _ := ingest.AudioCodec(cfg.Audio.Codec) // validated with the config
 	return ingest.Encoding{
 		Width: cfg.Video.Width, Height: cfg.Video.Height, FPS: cfg.Video.FPS,
-		VideoBitrate: cfg.Video.Bitrate, AudioCodec: codec, AudioBitrate: cfg.Audio.Bitrate,
+		VideoBitrate: cfg.Video.Bitrate.Int(), AudioCodec: codec, AudioBitrate: cfg.Audio.Bitrate.Int(),
 		// An IDR exactly where each segment may end, so segments keep
 		// their planned length and every one can start playback.
 		KeyframeInterval: max(1, int(cfg.HLS.SegmentDuration.D().Seconds()*float64(cfg.Video.FPS)+0.5)),

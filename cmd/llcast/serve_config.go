@@ -91,7 +91,8 @@ func bindCaptureFlags(fs *flag.FlagSet, set *configs.Config, def configs.Config)
 	fs.StringVar(&set.Camera, "camera", def.Camera, "camera `name` (part of it is enough; see llcast devices)")
 	fs.StringVar(&set.Mic, "mic", def.Mic, "microphone `name` (part of it is enough)")
 	fs.StringVar(&set.Audio.Codec, "audio-codec", def.Audio.Codec, "aac or opus")
-	fs.IntVar(&set.Video.Bitrate, "video-bitrate", def.Video.Bitrate, "H.264 bitrate in `bit/s`")
+	set.Video.Bitrate = def.Video.Bitrate
+	fs.Var(&set.Video.Bitrate, "video-bitrate", "H.264 bitrate in `bit/s` (2500000, 2500k or 2.5M)")
 	fs.StringVar(&set.Log.Level, "log-level", def.Log.Level, "debug, info, warn or error")
 	return path
 }
