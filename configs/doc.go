@@ -4,4 +4,6 @@
 //
 // It imports nothing of the project; cmd/llcast applies flags on top and
 // hands the values to the components.
+//
+// README "Architecture" maps every package and what it may import.
 package configs

@@ -3,4 +3,6 @@
 // the protected /live/{stream}/ handler and the middleware around them.
 //
 // It may import segmenter, ingest and player; it must never import cmd.
+//
+// README "Architecture" maps every package and what it may import.
 package httpapi

@@ -6,4 +6,6 @@
 //
 // It is the lowest layer: it must never import segmenter, httpapi, player or
 // anything under cmd.
+//
+// README "Architecture" maps every package and what it may import.
 package ingest

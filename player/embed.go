@@ -12,6 +12,8 @@
 // assets/vendor/hls.min.js is not committed: `make build` runs `npm ci` in
 // this folder and copies node_modules/hls.js/dist/hls.min.js there before
 // compiling, so the embed picks it up. HasHLSJS reports whether that happened.
+//
+// README "Architecture" maps every package and what it may import.
 package player
 
 import (

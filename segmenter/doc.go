@@ -5,4 +5,6 @@
 // layer looks streams up in.
 //
 // It may import ingest; it must never import httpapi, player or cmd.
+//
+// README "Architecture" maps every package and what it may import.
 package segmenter

@@ -1,5 +1,8 @@
 // Command llcast streams a camera and microphone (or its built-in test
 // source) as Low-Latency HLS to logged-in viewers.
+//
+// README "Architecture" maps the packages it wires and the contracts its
+// commands keep.
 package main
 
 import (

@@ -6,4 +6,6 @@
 //
 // It may import ingest (for the refusals push servers understand); it must
 // never import httpapi, segmenter or cmd.
+//
+// README "Architecture" maps every package and what it may import.
 package auth

@@ -9,4 +9,6 @@
 //
 // It may import ingest; it must never import segmenter, httpapi, player or
 // anything under cmd.
+//
+// README "Architecture" maps every package and what it may import.
 package file

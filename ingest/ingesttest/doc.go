@@ -7,4 +7,6 @@
 // It is for tests only and imports testing: it must never be imported by
 // code that is not a test. It may import ingest; it must never import
 // segmenter, httpapi, player or anything under cmd.
+//
+// README "Architecture" maps every package and what it may import.
 package ingesttest

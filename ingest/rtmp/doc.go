@@ -8,4 +8,6 @@
 // It sits beside the other sources under ingest and imports only ingest and
 // the RTMP and codec libraries: it must never import segmenter, httpapi,
 // player or anything under cmd.
+//
+// README "Architecture" maps every package and what it may import.
 package rtmp

@@ -6,4 +6,6 @@
 //
 // It imports ingest and its dependencies only; it must never import
 // segmenter, httpapi, player or anything under cmd.
+//
+// README "Architecture" maps every package and what it may import.
 package srt

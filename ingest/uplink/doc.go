@@ -4,4 +4,6 @@
 // the server goes away.
 //
 // It imports ingest only; the protocol packages are chosen by cmd.
+//
+// README "Architecture" maps every package and what it may import.
 package uplink

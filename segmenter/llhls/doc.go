@@ -36,4 +36,6 @@
 //     the very bytes that were served.
 //
 // It may import ingest; it must never import httpapi, player or cmd.
+//
+// README "Architecture" maps every package and what it may import.
 package llhls

@@ -5,4 +5,6 @@
 //
 // It may import ingest and its sub-packages; it must never import
 // httpapi, player or anything under cmd.
+//
+// README "Architecture" maps every package and what it may import.
 package vod

@@ -6,4 +6,6 @@
 // Only the commands under cmd/ import it (internal keeps it there); it
 // imports none of llcast's own packages, so that it sees the server only
 // as a player does, over HTTP.
+//
+// README "Architecture" maps every package and what it may import.
 package hlsload

@@ -8,4 +8,6 @@
 //
 // Only the commands under cmd/ import it (internal keeps it there); it
 // imports none of llcast's own packages.
+//
+// README "Architecture" maps every package and what it may import.
 package nginxproc
