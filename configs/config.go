@@ -109,8 +109,9 @@ type Auth struct {
 
 // Network settings.
 type Network struct {
-	// Probe is the HOST:PORT the "connected to the internet" check opens a
-	// TCP connection to every 10 s.
+	// Probe is the HOST:PORT of the DNS server that the "connected to the
+	// internet" check asks, over TCP, every 10 s: online only when a DNS
+	// answer comes back (README "Streaming from your camera").
 	Probe string `yaml:"probe"`
 }
 

@@ -2,9 +2,11 @@ package httpapi
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
+	"os"
 	"sync"
 	"time"
 )
@@ -26,18 +28,25 @@ type NetStatus struct {
 	Address string   `json:"address"`
 	// Checked is when the last probe finished (zero before the first).
 	Checked time.Time `json:"checked,omitzero"`
-	// Error says why the last probe failed.
+	// Error says why the last probe counted as offline, naming what
+	// answered instead of a DNS server ("a proxy answered HTTP …") when
+	// something did. The studio shows it under its banner.
 	Error string `json:"error,omitempty"`
 }
 
-// NetProbe tells whether this machine reaches the internet by opening a TCP
-// connection to Address at once and then every Interval, in its own
-// goroutine. Callers never wait for it: Status answers from the last probe.
+// NetProbe tells whether this machine reaches the internet by asking the
+// DNS server at Address for the root zone's name servers, over TCP, at once
+// and then every Interval, in its own goroutine. A TCP connection alone
+// proves nothing: a captive portal or a transparent proxy accepts every
+// connection. Only a DNS answer to the query it sent counts as online
+// (see dnsExchange). Callers never wait for it: Status answers from the
+// last probe.
 type NetProbe struct {
-	// Address is dialled over TCP. It defaults to "8.8.8.8:53" (a public DNS
-	// server, which answers on TCP too).
+	// Address is the DNS server asked, as HOST:PORT. It defaults to
+	// "8.8.8.8:53" (a public resolver, which answers over TCP too).
 	Address string
-	// Timeout bounds one probe. It defaults to 3s.
+	// Timeout bounds one probe: connecting, asking and reading the
+	// answer. It defaults to 3s.
 	Timeout time.Duration
 	// Interval is the time between probes. It defaults to 10s.
 	Interval time.Duration
@@ -120,16 +129,32 @@ func (p *NetProbe) run(ctx context.Context) {
 }
 
 func (p *NetProbe) probe(ctx context.Context) {
-	dialCtx, cancel := context.WithTimeout(ctx, p.Timeout)
+	probeCtx, cancel := context.WithTimeout(ctx, p.Timeout)
 	defer cancel()
-	conn, err := p.Dial(dialCtx, "tcp", p.Address)
-	if err == nil {
-		_ = conn.Close()
-	}
+	err := p.ask(probeCtx)
 	if ctx.Err() != nil {
 		return // closing: says nothing about the network
 	}
 	p.record(err, time.Now())
+}
+
+// ask connects to Address and asks it; nil means a DNS server answered.
+func (p *NetProbe) ask(ctx context.Context) error {
+	conn, err := p.Dial(ctx, "tcp", p.Address)
+	if err != nil {
+		if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, os.ErrDeadlineExceeded) {
+			return fmt.Errorf("no connection within %v: %w", p.Timeout, err)
+		}
+		return err
+	}
+	defer conn.Close()
+	if deadline, ok := ctx.Deadline(); ok {
+		_ = conn.SetDeadline(deadline)
+	}
+	// Close ends a read under way at once instead of at the timeout.
+	stop := context.AfterFunc(ctx, func() { _ = conn.SetDeadline(time.Now()) })
+	defer stop()
+	return dnsExchange(conn, p.Timeout)
 }
 
 func (p *NetProbe) record(err error, now time.Time) {

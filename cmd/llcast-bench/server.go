@@ -13,6 +13,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/llcast/llcast/httpapi/dnstest"
 )
 
 // server is `llcast serve --source test` running as a child process with a
@@ -28,6 +30,8 @@ type server struct {
 	cmd    *exec.Cmd
 	exited chan struct{} // closed when the process has exited
 	log    *lockedBuffer
+	// dns answers the server's network probe on loopback.
+	dns *dnstest.Responder
 }
 
 // startServer starts it; wrap, when given, is the command line that runs
@@ -77,16 +81,23 @@ func startServerWith(ctx context.Context, bin string, setup func(*server) error,
 			return nil, err
 		}
 	}
-	// Everything stays on loopback: no RTMP, SRT on this port, and the
-	// internet check pointed at a closed local port.
+	// Everything stays on loopback (README "Contracts"): no RTMP, SRT on
+	// this port, and the internet check asking a DNS responder of the
+	// bench's own, so the studio says online.
+	s.dns = &dnstest.Responder{}
+	if err := s.dns.Start(); err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
 	argv := append(slices.Clone(wrap), bin, "serve", "--source", "test", "--listen", addr, "--data", dir,
-		"--rtmp-listen", "", "--srt-listen", s.SRT, "--probe", "127.0.0.1:9")
+		"--rtmp-listen", "", "--srt-listen", s.SRT, "--probe", s.dns.Addr())
 	s.cmd = exec.Command(argv[0], argv[1:]...)
 	// The bench's viewers share one session, which a real audience does
 	// not: the cap on one viewer's waiting requests would refuse them.
 	s.cmd.Env = append(os.Environ(), "LLCAST_HLS_MAX_WAITING_PER_CLIENT=100000")
 	s.cmd.Stdout, s.cmd.Stderr = s.log, s.log
 	if err := s.cmd.Start(); err != nil {
+		s.dns.Close()
 		os.RemoveAll(dir)
 		return nil, err
 	}
@@ -95,7 +106,39 @@ func startServerWith(ctx context.Context, bin string, setup func(*server) error,
 		s.stop()
 		return nil, fmt.Errorf("%w\nserver log (end):\n%s", err, s.logTail())
 	}
+	if err := s.checkProbe(ctx, 15*time.Second); err != nil {
+		s.stop()
+		return nil, fmt.Errorf("%w\nserver log (end):\n%s", err, s.logTail())
+	}
 	return s, nil
+}
+
+// checkProbe waits for the server's first network probe result in its
+// log and refuses a probe that asked anything but loopback: what the
+// server did, whatever its flags, config or environment said.
+func (s *server) checkProbe(ctx context.Context, limit time.Duration) error {
+	ctx, cancel := context.WithTimeout(ctx, limit)
+	defer cancel()
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		addrs := dnstest.ProbedAddresses(s.log.String())
+		for _, a := range addrs {
+			if err := dnstest.CheckLoopback(a); err != nil {
+				return fmt.Errorf("llcast serve's network probe asked %s: %w", a, err)
+			}
+		}
+		if len(addrs) > 0 {
+			return nil
+		}
+		select {
+		case <-s.exited:
+			return fmt.Errorf("llcast serve exited: %v", s.cmd.ProcessState)
+		case <-ctx.Done():
+			return fmt.Errorf("llcast serve logged no network probe result within %v", limit)
+		case <-tick.C:
+		}
+	}
 }
 
 func (s *server) waitHealthy(ctx context.Context, limit time.Duration) error {
@@ -146,6 +189,7 @@ func (s *server) stop() {
 		_ = s.cmd.Process.Kill()
 		<-s.exited
 	}
+	s.dns.Close()
 	os.RemoveAll(s.dir)
 }
 

@@ -75,11 +75,12 @@ func TestUserAdd(t *testing.T) {
 // printed once, only its hash stored, key kept) and a clean, prompt stop.
 func TestE2EServeFirstStartAndStop(t *testing.T) {
 	dir := t.TempDir()
+	probe := dnsResponder(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	out := &syncBuffer{}
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"serve", "--listen", "127.0.0.1:0", "--data", dir, "--source", "test"}, nil, out, &syncBuffer{})
+		done <- run(ctx, []string{"serve", "--listen", "127.0.0.1:0", "--data", dir, "--source", "test", "--probe", probe}, nil, out, &syncBuffer{})
 	}()
 	var base, password string
 	deadline := time.Now().Add(30 * time.Second)

@@ -38,7 +38,10 @@ func serveOn(t *testing.T, dir string) *serveRun {
 	args := []string{
 		"serve", "--listen", "127.0.0.1:0", "--data", dir, "--source", "test",
 		"--rtmp-listen", "127.0.0.1:0", "--rtmps-listen", "127.0.0.1:0", "--srt-listen", "127.0.0.1:0",
-		"--probe", localListener(t),
+		"--probe", dnsResponder(t),
+	}
+	if err := checkServeProbe(args, os.Environ()); err != nil {
+		t.Fatalf("serveOn: %v", err)
 	}
 	go func() {
 		r.err = run(ctx, args, nil, &urlWatcher{out: r.stdout, url: r.url}, r.logs)

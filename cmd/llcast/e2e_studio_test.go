@@ -27,7 +27,8 @@ func addUser(t *testing.T, dir, name, role, password string) {
 }
 
 // localListener accepts and closes connections until the test ends: a
-// network probe pointed at it succeeds.
+// loopback address for a network probe that says offline (the connection
+// closes without a DNS answer). dnsResponder is the one that says online.
 func localListener(t *testing.T) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -47,12 +48,40 @@ func localListener(t *testing.T) string {
 	return ln.Addr().String()
 }
 
+// captivePortal answers every connection with an HTTP redirect, as a
+// captive portal or a transparent proxy on port 53 does, until the test
+// ends.
+func captivePortal(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				_ = c.SetDeadline(time.Now().Add(10 * time.Second))
+				_, _ = c.Read(make([]byte, 512))
+				_, _ = io.WriteString(c, "HTTP/1.1 302 Found\r\nLocation: http://portal.invalid/\r\nContent-Length: 0\r\n\r\n")
+			}()
+		}
+	}()
+	return ln.Addr().String()
+}
+
 // TestE2EStudio drives the studio page in headless Chromium: who may open
 // it, the pickers on a machine without a camera, switching and Stop/Start
-// while a watch page plays, and the network banner.
+// while a watch page plays, and the network banner, offline behind a
+// captive portal, which accepts the probe's connection but answers HTTP.
 func TestE2EStudio(t *testing.T) {
 	chromium := chromiumPath(t)
-	s := startServer(t, "--probe", closedPort(t))
+	s := startServer(t, "--probe", captivePortal(t))
 	addUser(t, s.DataDir, adminUser, "admin", adminPassword)
 	b := newBrowserTest(t, s, chromium, 120*time.Second)
 
@@ -91,10 +120,11 @@ func TestE2EStudio(t *testing.T) {
 	b.waitJS(deadline, "the test picture chosen and offered",
 		`document.getElementById('camera').value === 'test' && document.getElementById('microphone').value === 'test'`)
 
-	// The probe points at a closed port: red banner.
-	b.waitJS(deadline, "the offline warning",
+	// The probe points at a captive portal: red banner, saying why.
+	b.waitJS(deadline, "the offline warning naming what answered",
 		`document.getElementById('network').dataset.state === 'offline' &&
-		 document.getElementById('network-text').textContent.includes('Not connected to the internet')`)
+		 document.getElementById('network-text').textContent.includes('Not connected to the internet') &&
+		 document.getElementById('network-error').textContent.includes('a proxy answered HTTP')`)
 	// The preview plays the stream.
 	b.waitJS(deadline, "the preview playing", `window.llcastStudio.video.currentTime > 1`)
 
@@ -131,11 +161,11 @@ func TestE2EStudio(t *testing.T) {
 		fmt.Sprintf(`window.llcast.video.currentTime > %f + 2`, t1))
 }
 
-// TestE2EStudioNetworkOnline points the probe at a local listener: the
-// studio shows the green banner.
+// TestE2EStudioNetworkOnline points the probe at a DNS responder on
+// loopback: the studio shows the green banner.
 func TestE2EStudioNetworkOnline(t *testing.T) {
 	chromium := chromiumPath(t)
-	s := startServer(t, "--probe", localListener(t))
+	s := startServer(t, "--probe", dnsResponder(t))
 	addUser(t, s.DataDir, adminUser, "admin", adminPassword)
 	b := newBrowserTest(t, s, chromium, 60*time.Second)
 	b.do(15*time.Second, "open /studio", chromedp.Navigate(s.URL+"/studio"))

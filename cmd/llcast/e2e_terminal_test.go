@@ -25,6 +25,9 @@ import (
 // llcastCommand runs llcast's main from the test binary (see TestMain).
 func llcastCommand(t *testing.T, args ...string) *exec.Cmd {
 	t.Helper()
+	if err := checkServeProbe(args, os.Environ()); err != nil {
+		t.Fatalf("llcastCommand: %v", err)
+	}
 	cmd := exec.Command(os.Args[0], args...)
 	cmd.Env = append(os.Environ(), execMainEnv+"=1")
 	return cmd

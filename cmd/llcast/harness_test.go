@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -66,13 +67,18 @@ func restartServer(t *testing.T, dir string, extraArgs ...string) *testServer {
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	s := &testServer{DataDir: dir, logs: &syncBuffer{}, stdout: &syncBuffer{}, cancel: cancel, done: make(chan error, 1)}
-	// Publishers and the internet check stay on loopback too; a test's
-	// own flags come last and win.
+	// Publishers and the internet check stay on loopback too (README
+	// "Contracts"): the probe asks a DNS responder of the test's own, so
+	// the studio says online. A test's own flags come last and win, and
+	// are checked.
 	args := append([]string{
 		"serve", "--listen", "127.0.0.1:0", "--data", dir, "--source", "test",
 		"--rtmp-listen", "127.0.0.1:0", "--rtmps-listen", "127.0.0.1:0", "--srt-listen", "127.0.0.1:0",
-		"--probe", localListener(t),
+		"--probe", dnsResponder(t),
 	}, extraArgs...)
+	if err := checkServeProbe(args, os.Environ()); err != nil {
+		t.Fatalf("startServer: %v", err)
+	}
 	go func() {
 		err := run(ctx, args, nil, pw, s.logs)
 		pw.CloseWithError(io.EOF)
@@ -100,6 +106,7 @@ func restartServer(t *testing.T, dir string, extraArgs ...string) *testServer {
 		t.Fatalf("serve printed no URL within 30 s\nlog:\n%s", s.logs)
 	}
 	t.Cleanup(func() { s.stop(t) })
+	s.checkProbe(t)
 	return s
 }
 

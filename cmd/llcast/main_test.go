@@ -1,8 +1,11 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"testing"
+
+	"github.com/llcast/llcast/httpapi/dnstest"
 )
 
 // execMainEnv makes the test binary run llcast's main instead of the tests,
@@ -15,5 +18,17 @@ func TestMain(m *testing.M) {
 		main()
 		os.Exit(0)
 	}
-	os.Exit(m.Run())
+	// A server started here without --probe, in-process or as a child,
+	// would ask the public default DNS server: LLCAST_NETWORK_PROBE
+	// points every one at a DNS responder on loopback instead (README
+	// "Contracts": tests talk to loopback only).
+	dns := &dnstest.Responder{}
+	if err := dns.Start(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	os.Setenv(probeEnv, dns.Addr())
+	code := m.Run()
+	dns.Close()
+	os.Exit(code)
 }

@@ -31,7 +31,7 @@ func loadServeConfig(args []string, tray bool, stderr io.Writer) (cfg configs.Co
 	fs.StringVar(&set.SRT.Listen, "srt-listen", def.SRT.Listen, "SRT push address `HOST:PORT` (\"\" turns it off)")
 	set.HLS.PartDuration = def.HLS.PartDuration
 	fs.Var(&set.HLS.PartDuration, "part-duration", "LL-HLS part `duration`")
-	fs.StringVar(&set.Network.Probe, "probe", def.Network.Probe, "`HOST:PORT` the internet check connects to")
+	fs.StringVar(&set.Network.Probe, "probe", def.Network.Probe, "`HOST:PORT` of the DNS server the internet check asks, over TCP")
 	fs.StringVar(&set.TLS.Cert, "tls-cert", "", "serve HTTPS with this PEM certificate `file` (and --tls-key)")
 	fs.StringVar(&set.TLS.Key, "tls-key", "", "the PEM `file` of the --tls-cert key")
 	tlsMode := fs.String("tls", "", "self-signed: serve HTTPS with a certificate made once for this machine")

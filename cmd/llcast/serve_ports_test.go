@@ -44,7 +44,7 @@ func TestServeExplicitPortTaken(t *testing.T) {
 	defer ln.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	err = run(ctx, []string{"serve", "--listen", ln.Addr().String(), "--data", t.TempDir(), "--source", "test"},
+	err = run(ctx, []string{"serve", "--listen", ln.Addr().String(), "--data", t.TempDir(), "--source", "test", "--probe", dnsResponder(t)},
 		nil, io.Discard, io.Discard)
 	if err == nil || !strings.Contains(err.Error(), "address already in use") ||
 		!strings.Contains(err.Error(), "--listen") {
