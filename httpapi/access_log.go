@@ -15,18 +15,18 @@ import (
 // per viewer, and the studio page's polling of /api/studio log at debug
 // level so the streamer's terminal (and the studio's own log view) stays
 // readable; so do media requests refused with 429, which a greedy client
-// sends by the thousand and the muxer counts in a warning of its own.
+// sends by the thousand and the muxer counts in a warning of its own, and
+// media answered 404: while a stream is offline every waiting player asks
+// for it every few seconds. Static assets (scripts, styles, the logo and
+// the icons browsers ask for) log at debug whatever their answer, short of
+// a server error.
 func AccessLog(log *slog.Logger) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			ww := middleware.NewWrapResponseWriter(w, r.ProtoMajor)
 			start := time.Now()
 			defer func() {
-				level := slog.LevelInfo
-				if isPolled(r) && (ww.Status() < 400 || ww.Status() == http.StatusTooManyRequests) {
-					level = slog.LevelDebug
-				}
-				log.Log(r.Context(), level, "request",
+				log.Log(r.Context(), accessLevel(r, ww.Status()), "request",
 					"method", r.Method,
 					"path", r.URL.Path,
 					"status", ww.Status(),
@@ -38,6 +38,31 @@ func AccessLog(log *slog.Logger) func(http.Handler) http.Handler {
 			next.ServeHTTP(ww, r)
 		})
 	}
+}
+
+// accessLevel is the level of the line about r, answered with status.
+func accessLevel(r *http.Request, status int) slog.Level {
+	switch {
+	case status >= 500:
+		return slog.LevelInfo
+	case isAsset(r.URL.Path):
+		return slog.LevelDebug
+	case isPolled(r) && (status < 400 || status == http.StatusTooManyRequests):
+		return slog.LevelDebug
+	case strings.HasPrefix(r.URL.Path, "/live/") && status == http.StatusNotFound:
+		return slog.LevelDebug
+	}
+	return slog.LevelInfo
+}
+
+// isAsset tells the static files every page loads, and the icons browsers
+// ask for on their own.
+func isAsset(path string) bool {
+	switch path {
+	case "/favicon.ico", "/apple-touch-icon.png", "/apple-touch-icon-precomposed.png":
+		return true
+	}
+	return strings.HasPrefix(path, "/assets/")
 }
 
 // isPolled tells the requests a client repeats every second or so.

@@ -43,6 +43,22 @@ func TestAccessLogLevels(t *testing.T) {
 		{http.MethodPost, "/api/studio/start", 200, "INFO"},
 		{http.MethodGet, "/api/studiox", 200, "INFO"},
 		{http.MethodGet, "/studio", 200, "INFO"},
+		// A stream offline: every waiting player asks every few seconds.
+		{http.MethodGet, "/live/main/index.m3u8", 404, "DEBUG"},
+		{http.MethodHead, "/live/main/index.m3u8", 404, "DEBUG"},
+		{http.MethodGet, "/live/main/video.m3u8", 503, "INFO"},
+		{http.MethodGet, "/live/main/index.m3u8", 500, "INFO"},
+		{http.MethodGet, "/watch/nope", 404, "INFO"},
+		{http.MethodGet, "/nope", 404, "INFO"},
+		{http.MethodGet, "/assets/studio.js", 200, "DEBUG"},
+		{http.MethodGet, "/assets/logo.svg", 304, "DEBUG"},
+		{http.MethodGet, "/assets/nope.js", 404, "DEBUG"},
+		{http.MethodGet, "/assets/watch.js", 500, "INFO"},
+		{http.MethodGet, "/favicon.ico", 404, "DEBUG"},
+		{http.MethodGet, "/apple-touch-icon.png", 404, "DEBUG"},
+		{http.MethodGet, "/assetsx/a.js", 200, "INFO"},
+		{http.MethodGet, "/", 200, "INFO"},
+		{http.MethodHead, "/healthz", 200, "INFO"},
 	} {
 		logs := &lockedWriter{w: &strings.Builder{}}
 		log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))

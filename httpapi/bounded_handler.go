@@ -21,7 +21,9 @@ const (
 
 // boundedHandler cuts long text before next prints it; see maxLogValue.
 // Escaping stays next's: slog's text handler quotes a value that holds a
-// control character, so a terminal escape in a path shows as \x1b.
+// control character, so a terminal escape in a path shows as \x1b, and its
+// JSON handler (log.format: json) writes \u001b. Widths are measured as the
+// text handler prints; JSON prints a value at most half as long again.
 type boundedHandler struct {
 	next slog.Handler
 }

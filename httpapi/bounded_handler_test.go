@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"encoding/json"
 	"errors"
 	"log/slog"
 	"strconv"
@@ -97,3 +98,48 @@ func TestBoundedHandler(t *testing.T) {
 type stringer string
 
 func (s stringer) String() string { return string(s) }
+
+// TestBoundedHandlerJSON: with log.format json the cut values still make
+// one short line of valid JSON. JSON escapes a little differently from
+// the text handler (a control character takes 6 bytes, not 4), so a value
+// prints at most half as long again as maxLogValue.
+func TestBoundedHandlerJSON(t *testing.T) {
+	logs := &lockedWriter{w: &strings.Builder{}}
+	log := slog.New(boundedHandler{slog.NewJSONHandler(logs, nil)})
+	huge := strings.Repeat("x", 1<<20)
+	log.Info(strings.Repeat("m", 1<<20),
+		"path", huge,
+		"escape", strings.Repeat("\x1b", 1<<20),
+		"reason", errors.New(huge),
+		"bad", "\xff\xfe",
+		slog.Group("g", "inner", huge),
+	)
+	out := logs.String()
+	if len(out) > 3072 || strings.Count(out, "\n") != 1 {
+		t.Fatalf("logged %d bytes in %d lines, want one line under 3 KB", len(out), strings.Count(out, "\n"))
+	}
+	if strings.Contains(out, "\x1b") {
+		t.Error("a raw escape character reached the log")
+	}
+	var line struct {
+		Msg    string            `json:"msg"`
+		Path   string            `json:"path"`
+		Escape string            `json:"escape"`
+		Reason string            `json:"reason"`
+		G      map[string]string `json:"g"`
+	}
+	if err := json.Unmarshal([]byte(out), &line); err != nil {
+		t.Fatalf("not JSON: %v\n%.300s", err, out)
+	}
+	for name, c := range map[string]struct{ got, want string }{
+		"msg":     {line.Msg, strings.Repeat("m", maxLogMessage) + "…(+"},
+		"path":    {line.Path, strings.Repeat("x", maxLogValue) + "…(+"},
+		"escape":  {line.Escape, strings.Repeat("\x1b", maxLogValue/4) + "…(+"},
+		"reason":  {line.Reason, strings.Repeat("x", maxLogValue) + "…(+"},
+		"g.inner": {line.G["inner"], strings.Repeat("x", maxLogValue) + "…(+"},
+	} {
+		if !strings.HasPrefix(c.got, c.want) {
+			t.Errorf("%s = %.60q…, want it cut after %d bytes", name, c.got, len(c.want)-len("…(+"))
+		}
+	}
+}

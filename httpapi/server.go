@@ -258,6 +258,8 @@ func (s *Server) routes() (http.Handler, error) {
 	if s.HSTS && s.TLS != nil {
 		r.Use(StrictTransportSecurity)
 	}
+	// HEAD wherever GET (monitors, proxies and CORS, which advertises it).
+	r.Use(HeadAsGet)
 
 	r.Get("/healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Cache-Control", "no-store")

@@ -58,7 +58,7 @@ func runPush(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	ctx, quit := context.WithCancel(ctx)
 	defer quit()
 	term := newServeTerminal(stdin, stderr)
-	log := newLogger(term.logOut(), cfg.Log.Level)
+	log, _ := newLogger(term.logOut(), cfg.Log)
 
 	sel, err := chooseSelection(cfg, ingest.ListDevices(), term, stdout, log)
 	if err != nil {

@@ -40,17 +40,33 @@ type serveOptions struct {
 }
 
 func runServe(ctx context.Context, args []string, opts serveOptions, stdin io.Reader, stdout, stderr io.Writer) error {
-	cfg, explicitPort, open, err := loadServeConfig(args, opts.tray, stderr)
+	sc, err := loadServeConfig(args, opts.tray, stderr)
 	if err != nil {
 		return err
 	}
-	opts.open = opts.open || open
+	cfg, explicitPort := sc.cfg, sc.explicitPort
+	opts.open = opts.open || sc.open
 	ctx, quit := context.WithCancel(ctx)
 	defer quit()
 
 	term := newServeTerminal(stdin, stderr)
 	logs := &httpapi.LogRing{}
-	log := newLogger(io.MultiWriter(term.logOut(), logs), cfg.Log.Level)
+	log, level := newLogger(io.MultiWriter(term.logOut(), logs), cfg.Log)
+	// SIGHUP reloads from here on: a service manager may send it early.
+	reload := &reloader{
+		Load: func() (configs.Config, error) {
+			next, err := loadServeConfig(args, opts.tray, io.Discard)
+			return next.cfg, err
+		},
+		Path: sc.path, Running: cfg, Level: level, Logger: log,
+		// Before llcast handled SIGHUP, closing its terminal stopped it.
+		TerminalGone: func() bool { return term.interactive() && !isTerminal(stdinFile(stdin)) },
+		Quit:         quit,
+	}
+	if err := reload.Start(ctx); err != nil {
+		return err
+	}
+	defer reload.Close()
 
 	dataDir, err := cfg.DataDir()
 	if err != nil {
@@ -259,10 +275,16 @@ func encodingOf(cfg configs.Config, log *slog.Logger) ingest.Encoding {
 	}
 }
 
-func newLogger(w io.Writer, level string) *slog.Logger {
-	var l slog.Level
-	_ = l.UnmarshalText([]byte(level)) // validated with the config
-	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l}))
+// newLogger writes to w in the format of cfg. The level it returns sets
+// what is logged from then on: SIGHUP changes it (reloader).
+func newLogger(w io.Writer, cfg configs.Log) (*slog.Logger, *slog.LevelVar) {
+	level := &slog.LevelVar{}
+	_ = level.UnmarshalText([]byte(cfg.Level)) // validated with the config
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.Format == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts)), level
+	}
+	return slog.New(slog.NewTextHandler(w, opts)), level
 }
 
 // stdinFile returns stdin as a file when it is one.

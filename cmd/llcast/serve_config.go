@@ -9,11 +9,23 @@ import (
 	"github.com/llcast/llcast/configs"
 )
 
+// serveConfig is serve's settings and what its command line says beside
+// them.
+type serveConfig struct {
+	cfg configs.Config
+	// path is --config, or "" without it.
+	path string
+	// explicitPort: the listen port was chosen on purpose (any port but
+	// the default one).
+	explicitPort bool
+	// open is --open.
+	open bool
+}
+
 // loadServeConfig layers defaults, --config, LLCAST_* and flags, then
-// validates. Only flags given on the command line override. It also reports
-// whether the listen port was chosen on purpose (any port but the default
-// one) and --open.
-func loadServeConfig(args []string, tray bool, stderr io.Writer) (cfg configs.Config, explicitPort, open bool, err error) {
+// validates. Only flags given on the command line override. SIGHUP calls it
+// again with the same arguments (reloader).
+func loadServeConfig(args []string, tray bool, stderr io.Writer) (sc serveConfig, err error) {
 	def := configs.Default()
 	name, usage := "serve", serveUsage
 	if tray {
@@ -22,7 +34,7 @@ func loadServeConfig(args []string, tray bool, stderr io.Writer) (cfg configs.Co
 	fs := newFlagSet(name, usage, stderr)
 	var set configs.Config
 	path := bindCaptureFlags(fs, &set, def)
-	fs.BoolVar(&open, "open", false, "open the watch page in the default browser")
+	fs.BoolVar(&sc.open, "open", false, "open the watch page in the default browser")
 	fs.StringVar(&set.Listen, "listen", def.Listen, "HTTP address `HOST:PORT`")
 	fs.StringVar(&set.Data, "data", def.Data, "state `dir`ectory: users, signing key (default ~/.local/share/llcast)")
 	fs.StringVar(&set.Stream, "stream", def.Stream, "the `name` of the stream of the local camera or test source")
@@ -36,19 +48,21 @@ func loadServeConfig(args []string, tray bool, stderr io.Writer) (cfg configs.Co
 	fs.StringVar(&set.TLS.Key, "tls-key", "", "the PEM `file` of the --tls-cert key")
 	tlsMode := fs.String("tls", "", "self-signed: serve HTTPS with a certificate made once for this machine")
 	if err := parseFlags(fs, args); err != nil {
-		return cfg, false, false, err
+		return sc, err
 	}
 	if fs.NArg() > 0 {
 		fs.Usage()
-		return cfg, false, false, usageErrorf("unexpected argument %q", fs.Arg(0))
+		return sc, usageErrorf("unexpected argument %q", fs.Arg(0))
 	}
 
-	cfg, err = configs.Load(*path, os.Environ())
+	sc.path = *path
+	sc.cfg, err = configs.Load(*path, os.Environ())
 	if err != nil {
-		return cfg, false, false, err
+		return sc, err
 	}
+	cfg := &sc.cfg
 	fs.Visit(func(f *flag.Flag) {
-		applyCaptureFlag(f.Name, &cfg, set)
+		applyCaptureFlag(f.Name, cfg, set)
 		switch f.Name {
 		case "listen":
 			cfg.Listen = set.Listen
@@ -76,11 +90,12 @@ func loadServeConfig(args []string, tray bool, stderr io.Writer) (cfg configs.Co
 	})
 	if *tlsMode != "" && *tlsMode != "self-signed" && *tlsMode != "off" {
 		fs.Usage()
-		return cfg, false, false, usageErrorf("--tls %q: say --tls self-signed (or off), or give --tls-cert and --tls-key", *tlsMode)
+		return sc, usageErrorf("--tls %q: say --tls self-signed (or off), or give --tls-cert and --tls-key", *tlsMode)
 	}
 	_, port, _ := net.SplitHostPort(cfg.Listen)
 	_, defPort, _ := net.SplitHostPort(def.Listen)
-	return cfg, port != defPort, open, cfg.Validate()
+	sc.explicitPort = port != defPort
+	return sc, cfg.Validate()
 }
 
 // bindCaptureFlags adds the flags of serve and push that choose and encode
@@ -94,6 +109,7 @@ func bindCaptureFlags(fs *flag.FlagSet, set *configs.Config, def configs.Config)
 	set.Video.Bitrate = def.Video.Bitrate
 	fs.Var(&set.Video.Bitrate, "video-bitrate", "H.264 bitrate in `bit/s` (2500000, 2500k or 2.5M)")
 	fs.StringVar(&set.Log.Level, "log-level", def.Log.Level, "debug, info, warn or error")
+	fs.StringVar(&set.Log.Format, "log-format", def.Log.Format, "text (key=value) or json (one object per line)")
 	return path
 }
 
@@ -113,5 +129,7 @@ func applyCaptureFlag(name string, cfg *configs.Config, set configs.Config) {
 		cfg.Video.Bitrate = set.Video.Bitrate
 	case "log-level":
 		cfg.Log.Level = set.Log.Level
+	case "log-format":
+		cfg.Log.Format = set.Log.Format
 	}
 }

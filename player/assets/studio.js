@@ -708,9 +708,10 @@
       }
       const li = document.createElement('li');
       li.dataset.seq = String(l.seq);
-      const level = /\blevel=(\w+)/.exec(l.text || '');
+      // level=INFO from the text log, "level":"INFO" from log.format json.
+      const level = /\blevel=(\w+)|"level":"(\w+)"/.exec(l.text || '');
       if (level) {
-        li.dataset.level = level[1].toLowerCase();
+        li.dataset.level = (level[1] || level[2]).toLowerCase();
       }
       li.textContent = l.text || '';
       els.log.appendChild(li);
