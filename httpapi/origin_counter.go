@@ -2,20 +2,19 @@ package httpapi
 
 import (
 	"fmt"
-	"io"
+	"math"
 	"net/http"
 	"path"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/go-chi/chi/v5/middleware"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/llcast/llcast/segmenter/llhls"
 )
 
-// Kinds of request OriginCounter tells apart, in the order /metrics lists
-// them.
+// Kinds of request OriginCounter tells apart.
 var originKinds = []string{"playlist", "blocking_playlist", "init", "segment", "part", "other", "auth"}
 
 // OriginCounter counts the answered (2xx) requests that reach llcast for a
@@ -23,9 +22,14 @@ var originKinds = []string{"playlist", "blocking_playlist", "init", "segment", "
 // whether the cache works: with every viewer's parts coming from the
 // cache, llcast serves each part about once, however many watch. Per-file
 // counts are forgotten a minute after a file's last request; the totals
-// and the largest count any file reached stay. Safe for concurrent use.
+// and the largest count any file reached stay. It is a
+// prometheus.Collector (the llcast_origin_* families). Safe for
+// concurrent use.
 type OriginCounter struct {
 	now func() time.Time // time.Now when nil; tests move the clock
+
+	descOnce sync.Once
+	desc     originDescs
 
 	mu     sync.Mutex // guards what follows
 	kinds  map[string]*kindCount
@@ -120,11 +124,48 @@ func (c *OriginCounter) add(kind, file string) {
 	}
 }
 
-// recentBuckets are the upper bounds of llcast_origin_recent_files.
-var recentBuckets = []int64{1, 2, 4, 8}
+// servedBands sort the files of the last minute by how often llcast
+// served each (llcast_origin_recent_files's served label): at most max
+// times, and more than the band before.
+var servedBands = []struct {
+	label string
+	max   int64
+}{{"1", 1}, {"2", 2}, {"3-4", 4}, {"5-8", 8}, {"9+", math.MaxInt64}}
 
-// WriteMetrics writes the counts in Prometheus's text format.
-func (c *OriginCounter) WriteMetrics(w io.Writer) error {
+// originDescs are OriginCounter's metric families.
+type originDescs struct {
+	requests, files, most, recent *prometheus.Desc
+}
+
+func newOriginDescs() originDescs {
+	kind := []string{"kind"}
+	return originDescs{
+		requests: prometheus.NewDesc("llcast_origin_requests_total",
+			"Successful (2xx) requests for a stream's files that reached llcast rather than a proxy's cache, "+
+				"and the auth subrequests of a proxy that llcast allowed (kind=\"auth\").", kind, nil),
+		files: prometheus.NewDesc("llcast_origin_files_total",
+			"Distinct files requested (for blocking playlist requests: distinct _HLS_msn/_HLS_part/_HLS_skip).", kind, nil),
+		most: prometheus.NewDesc("llcast_origin_file_requests_max",
+			"The most requests one file got, since llcast started; about 1 for parts and segments behind a working cache.",
+			kind, nil),
+		recent: prometheus.NewDesc("llcast_origin_recent_files",
+			"Files requested in the last minute, by how often llcast served each: served=\"1\" once, \"2\" twice, "+
+				"\"3-4\", \"5-8\", \"9+\"; their sum is every file of the last minute.",
+			[]string{"kind", "served"}, nil),
+	}
+}
+
+// Describe implements prometheus.Collector.
+func (c *OriginCounter) Describe(ch chan<- *prometheus.Desc) {
+	d := c.descs()
+	ch <- d.requests
+	ch <- d.files
+	ch <- d.most
+	ch <- d.recent
+}
+
+// Collect implements prometheus.Collector: the counts as they are now.
+func (c *OriginCounter) Collect(ch chan<- prometheus.Metric) {
 	now := c.clock()
 	c.mu.Lock()
 	counts := make([]kindCount, len(originKinds))
@@ -133,8 +174,7 @@ func (c *OriginCounter) WriteMetrics(w io.Writer) error {
 			counts[i] = *k
 		}
 	}
-	// recent[kind][i]: files of the last minute served at most
-	// recentBuckets[i] times; the last one counts them all.
+	// recent[kind][i]: files of the last minute in servedBands[i].
 	recent := map[string][]int64{}
 	for _, f := range c.files {
 		if now.Sub(f.last) > originForget {
@@ -142,56 +182,42 @@ func (c *OriginCounter) WriteMetrics(w io.Writer) error {
 		}
 		r := recent[f.kind]
 		if r == nil {
-			r = make([]int64, len(recentBuckets)+1)
+			r = make([]int64, len(servedBands))
 			recent[f.kind] = r
 		}
-		for i, le := range recentBuckets {
-			if f.n <= le {
+		for i, b := range servedBands {
+			if f.n <= b.max {
 				r[i]++
+				break
 			}
 		}
-		r[len(recentBuckets)]++
 	}
 	c.mu.Unlock()
 
-	var b strings.Builder
-	metric := func(name, typ, help string, value func(kindCount) int64, auth bool) {
-		fmt.Fprintf(&b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, typ)
-		for i, kind := range originKinds {
-			if kind != "auth" || auth {
-				fmt.Fprintf(&b, "%s{kind=%q} %d\n", name, kind, value(counts[i]))
-			}
-		}
-	}
-	metric("llcast_origin_requests_total", "counter",
-		"Successful (2xx) requests for a stream's files that reached llcast rather than a proxy's cache, and the auth subrequests of a proxy that llcast allowed.",
-		func(k kindCount) int64 { return k.requests }, true)
-	metric("llcast_origin_files_total", "counter",
-		"Distinct files requested (for blocking playlist requests: distinct _HLS_msn/_HLS_part/_HLS_skip).",
-		func(k kindCount) int64 { return k.files }, false)
-	metric("llcast_origin_file_requests_max", "gauge",
-		"The most requests one file got, since llcast started; about 1 for parts and segments behind a working cache.",
-		func(k kindCount) int64 { return k.max }, false)
-	fmt.Fprintf(&b, "# HELP llcast_origin_recent_files Files requested in the last minute, by how often llcast served each: "+
-		"le=\"2\" counts those served once or twice.\n# TYPE llcast_origin_recent_files gauge\n")
-	for _, kind := range originKinds {
+	d := c.descs()
+	for i, kind := range originKinds {
+		k := counts[i]
+		ch <- prometheus.MustNewConstMetric(d.requests, prometheus.CounterValue, float64(k.requests), kind)
 		if kind == "auth" {
-			continue
+			continue // subrequests name no file
 		}
+		ch <- prometheus.MustNewConstMetric(d.files, prometheus.CounterValue, float64(k.files), kind)
+		ch <- prometheus.MustNewConstMetric(d.most, prometheus.GaugeValue, float64(k.max), kind)
 		r := recent[kind]
-		if r == nil {
-			r = make([]int64, len(recentBuckets)+1)
-		}
-		for i, n := range r {
-			le := "+Inf"
-			if i < len(recentBuckets) {
-				le = fmt.Sprint(recentBuckets[i])
+		for j, b := range servedBands {
+			var n int64
+			if r != nil {
+				n = r[j]
 			}
-			fmt.Fprintf(&b, "llcast_origin_recent_files{kind=%q,le=%q} %d\n", kind, le, n)
+			ch <- prometheus.MustNewConstMetric(d.recent, prometheus.GaugeValue, float64(n), kind, b.label)
 		}
 	}
-	_, err := io.WriteString(w, b.String())
-	return err
+}
+
+// descs returns the metric families, made on first use.
+func (c *OriginCounter) descs() originDescs {
+	c.descOnce.Do(func() { c.desc = newOriginDescs() })
+	return c.desc
 }
 
 func (c *OriginCounter) clock() time.Time {

@@ -61,10 +61,7 @@ func TestOriginCounter(t *testing.T) {
 		t.Errorf("%d files remembered after a minute, want 2", files)
 	}
 
-	var b strings.Builder
-	if err := c.WriteMetrics(&b); err != nil {
-		t.Fatal(err)
-	}
+	text := collectText(t, c)
 	for _, want := range []string{
 		`llcast_origin_requests_total{kind="part"} 6`,
 		`llcast_origin_requests_total{kind="auth"} 1`,
@@ -72,17 +69,39 @@ func TestOriginCounter(t *testing.T) {
 		`llcast_origin_files_total{kind="part"} 4`,
 		`llcast_origin_file_requests_max{kind="part"} 2`,
 		// Parts 4 (twice) and 5 (once) are of the last minute.
-		`llcast_origin_recent_files{kind="part",le="1"} 1`,
-		`llcast_origin_recent_files{kind="part",le="2"} 2`,
-		`llcast_origin_recent_files{kind="part",le="+Inf"} 2`,
-		`llcast_origin_recent_files{kind="segment",le="+Inf"} 0`,
+		`llcast_origin_recent_files{kind="part",served="1"} 1`,
+		`llcast_origin_recent_files{kind="part",served="2"} 1`,
+		`llcast_origin_recent_files{kind="part",served="3-4"} 0`,
+		`llcast_origin_recent_files{kind="part",served="9+"} 0`,
+		`llcast_origin_recent_files{kind="segment",served="1"} 0`,
+		"# TYPE llcast_origin_requests_total counter",
 		"# TYPE llcast_origin_file_requests_max gauge",
 	} {
-		if !strings.Contains(b.String(), want+"\n") {
-			t.Errorf("metrics lack %q:\n%s", want, b.String())
+		if !strings.Contains(text, want+"\n") {
+			t.Errorf("metrics lack %q:\n%s", want, text)
 		}
 	}
-	if strings.Contains(b.String(), `llcast_origin_files_total{kind="auth"}`) {
-		t.Errorf("auth subrequests have no files:\n%s", b.String())
+	for _, unwanted := range []string{`llcast_origin_files_total{kind="auth"}`, `le="`} {
+		if strings.Contains(text, unwanted) {
+			t.Errorf("metrics have %q:\n%s", unwanted, text)
+		}
+	}
+}
+
+// TestOriginCounterBands: a file lands in the one band of
+// llcast_origin_recent_files that holds its count.
+func TestOriginCounterBands(t *testing.T) {
+	c := &OriginCounter{}
+	h := c.Handler(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusOK) }))
+	for n, name := range []string{"p_video_p1.mp4", "p_video_p2.mp4", "p_video_p3.mp4", "p_video_p4.mp4", "p_video_p5.mp4"} {
+		for range []int{1, 2, 4, 5, 9}[n] {
+			h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/live/main/"+name, nil))
+		}
+	}
+	text := collectText(t, c)
+	for _, band := range []string{"1", "2", "3-4", "5-8", "9+"} {
+		if want := `llcast_origin_recent_files{kind="part",served="` + band + `"} 1` + "\n"; !strings.Contains(text, want) {
+			t.Fatalf("metrics lack %q:\n%s", want, text)
+		}
 	}
 }

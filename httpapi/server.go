@@ -96,9 +96,18 @@ type Server struct {
 	// self-signed one, browsers would refuse the site outright instead of
 	// letting viewers accept it. It defaults to false.
 	HSTS bool
+	// MetricsToken, when set, lets scrapers read /metrics with it as a
+	// bearer token; admins' sessions read it too. It defaults to nil:
+	// admins' sessions only.
+	MetricsToken *MetricsToken
+	// PartDelays, when set, is the segmenter.DelayRecorder of the
+	// streams, which /metrics shows as each stream's part delay
+	// histogram. It defaults to nil: no histogram.
+	PartDelays *PartDelays
 
 	viewers  *ViewerCounter
 	origin   *OriginCounter
+	requests *RequestCounter
 	listener net.Listener
 	srv      *http.Server
 	done     chan struct{}
@@ -136,6 +145,7 @@ func (s *Server) Start() error {
 	s.Logger = slog.New(boundedHandler{s.Logger.Handler()}).With("component", "httpapi")
 	s.viewers = &ViewerCounter{}
 	s.origin = &OriginCounter{}
+	s.requests = NewRequestCounter()
 	if !player.HasHLSJS() {
 		s.Logger.Warn("hls.js is missing from the player assets: Chrome and Firefox cannot play; build with `make build`")
 	}
@@ -250,6 +260,7 @@ func (s *Server) routes() (http.Handler, error) {
 	csrf := http.NewCrossOriginProtection()
 
 	r := chi.NewRouter()
+	r.Use(s.requests.Handler)
 	r.Use(LimitURL(MaxURLLength))
 	r.Use(RealIP(s.TrustedProxies))
 	r.Use(middleware.Recoverer)
@@ -293,7 +304,14 @@ func (s *Server) routes() (http.Handler, error) {
 	apiToken := RequireAPIToken(s.Auth, s.Logger)
 	r.With(csrf.Handler, apiToken).Get("/api/streams", list.api)
 	r.With(csrf.Handler, apiToken).Get("/api/qr.png", qrHandler(s.Logger))
-	r.With(csrf.Handler, apiToken, RequireRole(RoleAdmin, s.Logger)).Get("/metrics", metricsHandler(s.origin, s.viewers, s.Logger))
+	metrics, err := s.metricsRegistry(catalog)
+	if err != nil {
+		return nil, err
+	}
+	adminSession := func(next http.Handler) http.Handler {
+		return csrf.Handler(apiToken(RequireRole(RoleAdmin, s.Logger)(next)))
+	}
+	r.With(RequireMetricsReader(s.MetricsToken, adminSession, s.Logger)).Method(http.MethodGet, "/metrics", metricsHandler(metrics, s.Logger))
 	if s.Links != nil {
 		links := &linkAPI{auth: s.Auth, links: s.Links, streams: s.StreamStore, stream: s.DefaultStream, log: s.Logger}
 		r.With(csrf.Handler, apiToken).Post("/api/links", links.create)

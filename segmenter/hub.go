@@ -28,6 +28,15 @@ type StreamSettings struct {
 	// AudioLanguage is the BCP 47 tag of the language spoken, announced
 	// to players.
 	AudioLanguage string
+	// Delays, when set, records how late each stream's parts reach
+	// viewers (Stream.PartDelay), for monitoring.
+	Delays DelayRecorder
+}
+
+// DelayRecorder records the part delivery delays of streams by name.
+type DelayRecorder interface {
+	// PartDelay returns what a stream called name reports each delay to.
+	PartDelay(name string) func(late time.Duration)
 }
 
 // start starts a Stream of tracks with these settings.
@@ -36,6 +45,9 @@ func (set StreamSettings) start(name string, tracks []*ingest.Track, log *slog.L
 		Name: name, Tracks: tracks, PartDuration: set.PartDuration, SegmentDuration: set.SegmentDuration,
 		SegmentCount: set.SegmentCount, MaxWaitingPerClient: set.MaxWaitingPerClient,
 		Legacy: set.Legacy, AudioLanguage: set.AudioLanguage, Logger: log,
+	}
+	if set.Delays != nil {
+		s.PartDelay = set.Delays.PartDelay(name)
 	}
 	if err := s.Start(); err != nil {
 		return nil, err

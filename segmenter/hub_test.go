@@ -5,7 +5,9 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -200,5 +202,63 @@ func TestHubEndsARemovedStreamAtOnce(t *testing.T) {
 	_ = h.Publish(context.Background(), ingest.Publication{Stream: "stage"}, publisherOf(t, 35))
 	if reg.Get("stage") == nil {
 		t.Error("a publisher after End did not go on the air")
+	}
+}
+
+// delayLog is a DelayRecorder that keeps what it is told.
+type delayLog struct {
+	mu  sync.Mutex
+	got map[string][]time.Duration
+}
+
+func (d *delayLog) PartDelay(name string) func(time.Duration) {
+	return func(late time.Duration) {
+		d.mu.Lock()
+		defer d.mu.Unlock()
+		if d.got == nil {
+			d.got = map[string][]time.Duration{}
+		}
+		d.got[name] = append(d.got[name], late)
+	}
+}
+
+// TestHubStreamsReportPartDelays: a stream the hub starts tells the
+// settings' DelayRecorder, under its name, how late each part it serves
+// is; a whole segment is not a part.
+func TestHubStreamsReportPartDelays(t *testing.T) {
+	rec := &delayLog{}
+	reg := &Registry{}
+	h := &Hub{
+		Keys: keys{"stage", "k"}, Registry: reg, Linger: time.Minute, Logger: slog.New(slog.DiscardHandler),
+		Settings: StreamSettings{Delays: rec},
+	}
+	if err := h.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(h.Close)
+	_ = h.Publish(context.Background(), ingest.Publication{Stream: "stage"}, publisherOf(t, 75))
+	s := reg.Get("stage")
+	if s == nil {
+		t.Fatal("the stream is not on the air")
+	}
+	pl := videoPlaylist(t, s)
+	seg := pl.Segments[len(pl.Segments)-1]
+	for _, uri := range []string{seg.URI, seg.Parts[0].URI, seg.Parts[1].URI} {
+		if res := get(t, s, "/live/stage/"+uri); res.Code != http.StatusOK {
+			t.Fatalf("%s: %d", uri, res.Code)
+		}
+	}
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	got := rec.got["stage"]
+	if len(got) != 2 || len(rec.got) != 1 {
+		t.Fatalf("delays %v, want two for stage", rec.got)
+	}
+	// The publisher sends faster than real time, so by the capture clock
+	// most of its media ends in the future: such parts are not late (0).
+	for _, d := range got {
+		if d < 0 || d > time.Minute {
+			t.Errorf("delay %v, want at least 0 and below a minute", d)
+		}
 	}
 }

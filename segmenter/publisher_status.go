@@ -16,9 +16,15 @@ type PublisherStatus struct {
 	Protocol  string
 	Remote    string
 	Since     time.Time
-	// Bitrate (bit/s) and FPS over the last whole second.
-	Bitrate int64
-	FPS     int
+	// Bitrate (bit/s) and FPS over the last whole second: what the
+	// publisher sent. VideoBitrate and AudioBitrate split Bitrate by
+	// track; FPSOut counts the video frames that went on to the stream.
+	Bitrate                    int64
+	VideoBitrate, AudioBitrate int64
+	FPS, FPSOut                int
+	// Dropped counts the samples the stream had no room for since it
+	// went on the air (Stream.Dropped); 0 while it is off the air.
+	Dropped uint64
 	// KeyframeInterval is the time between the last two IDRs.
 	KeyframeInterval time.Duration
 	// Link is what the connection itself reports.
@@ -29,25 +35,33 @@ type PublisherStatus struct {
 // relay's mutex guards it.
 type publisherMeter struct {
 	second           time.Time // the second being counted
-	bytes, frames    int64
-	lastBytes        int64 // in the last whole second
-	lastFrames       int
-	lastSecond       time.Time
+	now, last        meterCounts
+	lastSecond       time.Time     // the one last counts
 	lastIDR, prevIDR time.Duration // media times of the last two IDRs
 	idrs             int
+}
+
+// meterCounts are what came in one second.
+type meterCounts struct {
+	video, audio      int64 // bytes
+	frames, framesOut int
 }
 
 func (m *publisherMeter) add(s ingest.Sample, idr bool, now time.Time) {
 	sec := now.Truncate(time.Second)
 	if !sec.Equal(m.second) {
-		m.lastBytes, m.lastFrames, m.lastSecond = m.bytes, int(m.frames), m.second
-		m.bytes, m.frames, m.second = 0, 0, sec
+		m.last, m.lastSecond = m.now, m.second
+		m.now, m.second = meterCounts{}, sec
 	}
+	var n int64
 	for _, u := range s.Units {
-		m.bytes += int64(len(u))
+		n += int64(len(u))
 	}
 	if s.Track.IsVideo() {
-		m.frames++
+		m.now.video += n
+		m.now.frames++
+	} else {
+		m.now.audio += n
 	}
 	if idr {
 		m.prevIDR, m.lastIDR = m.lastIDR, s.Track.Duration(s.DTS)
@@ -55,13 +69,20 @@ func (m *publisherMeter) add(s ingest.Sample, idr bool, now time.Time) {
 	}
 }
 
-// rates returns the bitrate and frame rate of the last whole second, or
-// zeros when nothing came in it.
-func (m *publisherMeter) rates(now time.Time) (bitrate int64, fps int) {
-	if now.Truncate(time.Second).Sub(m.lastSecond) > time.Second {
-		return 0, 0
+// wrote counts a sample that add counted, and the stream took.
+func (m *publisherMeter) wrote(s ingest.Sample) {
+	if s.Track.IsVideo() {
+		m.now.framesOut++
 	}
-	return m.lastBytes * 8, m.lastFrames
+}
+
+// rates returns what came in the last whole second, or zeros when
+// nothing came in it.
+func (m *publisherMeter) rates(now time.Time) meterCounts {
+	if now.Truncate(time.Second).Sub(m.lastSecond) > time.Second {
+		return meterCounts{}
+	}
+	return m.last
 }
 
 // keyframeInterval is the time between the last two IDRs, 0 before two.

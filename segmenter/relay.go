@@ -218,7 +218,9 @@ func (r *relay) feed(p *publisher, s ingest.Sample) {
 		if n := r.stream.Stats().Dropped; n == 1 || n%100 == 0 {
 			r.log.Warn("dropping samples: the muxer cannot keep up", "dropped", n, "error", err)
 		}
+		return
 	}
+	p.meter.wrote(s)
 }
 
 // checkKeyframes warns, once per publisher, when its keyframes are further
@@ -289,9 +291,14 @@ func (r *relay) status() PublisherStatus {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	st := PublisherStatus{Live: r.stream != nil}
+	if r.stream != nil {
+		st.Dropped = r.stream.Dropped()
+	}
 	if p := r.pub; p != nil {
 		st.Connected, st.Protocol, st.Remote, st.Since = true, p.info.Protocol, p.info.Remote, p.info.Since
-		st.Bitrate, st.FPS = p.meter.rates(time.Now())
+		c := p.meter.rates(time.Now())
+		st.VideoBitrate, st.AudioBitrate = c.video*8, c.audio*8
+		st.Bitrate, st.FPS, st.FPSOut = st.VideoBitrate+st.AudioBitrate, c.frames, c.framesOut
 		st.KeyframeInterval = p.meter.keyframeInterval()
 		if p.info.Stats != nil {
 			st.Link = p.info.Stats()

@@ -44,6 +44,9 @@ type Stream struct {
 	// AudioLanguage is the BCP 47 tag of the language spoken, for the
 	// LANGUAGE and NAME of the audio rendition. It defaults to "und".
 	AudioLanguage string
+	// PartDelay, when set, is told how late each LL-HLS part is as it is
+	// sent to a viewer (llhls.Muxer.PartServed). It defaults to nil.
+	PartDelay func(late time.Duration)
 	// Logger. It defaults to slog.Default().
 	Logger *slog.Logger
 
@@ -85,7 +88,7 @@ func (s *Stream) Start() error {
 		Tracks: s.Tracks, PartDuration: s.PartDuration, SegmentDuration: s.SegmentDuration,
 		SegmentCount: s.SegmentCount, MaxWaiting: s.MaxWaiting, MaxWaitingPerClient: s.MaxWaitingPerClient,
 		AudioLanguage: s.AudioLanguage, AudioName: languageName(s.AudioLanguage),
-		Logger: s.Logger.With("rendition", "ll-hls"),
+		PartServed: s.PartDelay, Logger: s.Logger.With("rendition", "ll-hls"),
 	}
 	if err := s.muxer.Start(); err != nil {
 		return fmt.Errorf("stream %q: %w", s.Name, err)

@@ -34,6 +34,7 @@ Usage:
   llcast user CMD [flags]      add, list or remove users; set a password (passwd)
   llcast stream CMD [flags]    add, list or remove streams; show or rotate publish keys
   llcast link [flags]          make, list or revoke stream links for players that cannot log in
+  llcast metrics-token         print (or --rotate) the token Prometheus reads /metrics with
   llcast devices [--json]      list cameras and microphones
   llcast version               print the version
 
@@ -67,6 +68,8 @@ func dispatch(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		return runLink(args[1:], stdout, stderr)
 	case "stream":
 		return runStream(args[1:], streamOptions{checkFile: checkStreamFile}, stdout, stderr)
+	case "metrics-token":
+		return runMetricsToken(args[1:], stdout, stderr)
 	case "devices":
 		return runDevices(args[1:], stdout, stderr)
 	case "version", "--version":

@@ -18,6 +18,7 @@ func privateFiles() map[string]fs.FileMode {
 		httpapi.LinksFile:          auth.PrivateMode,
 		auth.StreamsFile:           auth.PrivateMode,
 		httpapi.KeyFile:            auth.PrivateMode,
+		httpapi.MetricsTokenFile:   auth.PrivateMode,
 		httpapi.SelfSignedKeyFile:  auth.PrivateMode,
 		httpapi.SelfSignedCertFile: 0o644, // public: every client is sent it
 	}

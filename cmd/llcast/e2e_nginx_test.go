@@ -176,8 +176,11 @@ func testNginxViewers(t *testing.T, srv *testServer, ng *nginxproc.Proxy, viewer
 		most := after[fmt.Sprintf("llcast_origin_file_requests_max{kind=%q}", kind)]
 		// Files of the last minute, which holds the whole run: how many
 		// llcast served at most twice.
-		recent := after[fmt.Sprintf("llcast_origin_recent_files{kind=%q,le=\"+Inf\"}", kind)]
-		atMostTwice := after[fmt.Sprintf("llcast_origin_recent_files{kind=%q,le=\"2\"}", kind)]
+		served := func(band string) float64 {
+			return after[fmt.Sprintf("llcast_origin_recent_files{kind=%q,served=%q}", kind, band)]
+		}
+		atMostTwice := served("1") + served("2")
+		recent := atMostTwice + served("3-4") + served("5-8") + served("9+")
 		t.Logf("origin: %.0f %s requests for %.0f %ss (%.2f each); %.0f of %.0f served at most twice, none more than %.0f times",
 			reqs, kind, files, kind, reqs/files, atMostTwice, recent, most)
 		// About once each, where without the cache it would be 30 times.

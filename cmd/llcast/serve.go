@@ -87,6 +87,12 @@ func runServe(ctx context.Context, args []string, opts serveOptions, stdin io.Re
 	if err != nil {
 		return err
 	}
+	// Scrapers read /metrics with it (`llcast metrics-token`); a rotated
+	// one is picked up at the next scrape.
+	metricsToken := &httpapi.MetricsToken{Path: filepath.Join(dataDir, httpapi.MetricsTokenFile)}
+	if err := metricsToken.Start(); err != nil {
+		return err
+	}
 	// Every request's session is checked against the users: logout and
 	// `llcast user` end sessions (README "Users").
 	tokens := &httpapi.TokenAuth{Key: key, TTL: cfg.Auth.TokenTTL.D(), Users: users}
@@ -110,6 +116,9 @@ func runServe(ctx context.Context, args []string, opts serveOptions, stdin io.Re
 	}
 	var registry segmenter.Registry
 	settings := streamSettings(cfg)
+	// Every stream reports how late its parts go out, for /metrics.
+	delays := &httpapi.PartDelays{}
+	settings.Delays = delays
 	b := &segmenter.Broadcast{
 		Name: cfg.Stream, Encoding: encodingOf(cfg, log), Stream: settings,
 		Selection: sel, Registry: &registry, Logger: log,
@@ -183,6 +192,7 @@ func runServe(ctx context.Context, args []string, opts serveOptions, stdin io.Re
 		// HSTS only with a real certificate: a pinned self-signed one
 		// would lock viewers out instead of letting them accept it.
 		ReadTimeout: cfg.HTTP.ReadTimeout.D(), HSTS: tlsConf != nil && !cfg.TLS.SelfSigned,
+		MetricsToken: metricsToken, PartDelays: delays,
 	}
 	if !explicitPort {
 		// The default port may be taken by another program (or another

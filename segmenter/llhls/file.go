@@ -12,6 +12,10 @@ type file struct {
 	chunks      [][]byte
 	size        int
 	contentType string
+	// mediaEnd, for a part, is the wall-clock time its media ends: the
+	// PROGRAM-DATE-TIME of its segment plus the parts up to its end. It
+	// is zero for every other file, and for media without capture times.
+	mediaEnd time.Time
 }
 
 func newFile(contentType string, chunks ...[]byte) *file {

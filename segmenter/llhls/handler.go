@@ -28,6 +28,11 @@ type server struct {
 	refused   refusalLog // of the requests refused a slot
 	closed    chan struct{}
 	closeOnce sync.Once
+
+	// partServed, when set, is told how late each part is served (see
+	// Muxer.PartServed); now tells the time.
+	partServed func(late time.Duration)
+	now        func() time.Time
 }
 
 // refusalLogEvery is the least time between two log lines about refused
@@ -39,8 +44,9 @@ const refusalLogEvery = 10 * time.Second
 // waits for come, several times a second with the default parts.
 const retryAfter = "1"
 
-func (m *server) init(maxWaiting, perClient int, log *slog.Logger) {
+func (m *server) init(maxWaiting, perClient int, partServed func(time.Duration), now func() time.Time, log *slog.Logger) {
 	m.prefix = randomPrefix()
+	m.partServed, m.now = partServed, now
 	m.byName = map[string]*mediaPlaylist{}
 	m.waiters.init(maxWaiting, perClient)
 	m.refused.init(log, refusalLogEvery)
@@ -134,7 +140,7 @@ func (m *server) servePlaylist(w http.ResponseWriter, r *http.Request, pl *media
 func (m *server) serveFile(w http.ResponseWriter, r *http.Request, pl *mediaPlaylist, name string, f mediaFile) {
 	s := pl.current.Load()
 	if file := s.files[name]; file != nil {
-		file.write(w)
+		m.serve(w, r, file)
 		return
 	}
 	// The next parts are waited for, as is the segment being written: a
@@ -148,8 +154,21 @@ func (m *server) serveFile(w http.ResponseWriter, r *http.Request, pl *mediaPlay
 	}
 	s, ok := m.await(w, r, pl, func(s *snapshot) bool { return s.files[name] != nil })
 	if ok {
-		s.files[name].write(w)
+		m.serve(w, r, s.files[name])
 	}
+}
+
+// serve sends a media file and, for a part, tells partServed how late it
+// is: now minus the end of its media. A part that a preload hint asked
+// for is sent as soon as it is complete, which can be a little before
+// its media ends by the capture clock (a frame is stamped when captured,
+// and lasts a frame): that counts as not late at all. A HEAD request
+// gets no media, and does not count.
+func (m *server) serve(w http.ResponseWriter, r *http.Request, f *file) {
+	if m.partServed != nil && !f.mediaEnd.IsZero() && r.Method != http.MethodHead {
+		m.partServed(max(0, m.now().Sub(f.mediaEnd)))
+	}
+	f.write(w)
 }
 
 // advanceParts is RFC 8216bis 6.2.5.2's Advance Part Limit: how many

@@ -8,6 +8,7 @@ import (
 	"io"
 	"math"
 	"net/http"
+	"net/http/httptest"
 	"runtime"
 	"strconv"
 	"testing"
@@ -310,5 +311,34 @@ func TestHandlerHoldsRequestsWhileTheSourceIsAway(t *testing.T) {
 	}
 	if res := getAsync(context.Background(), l.m, nextPart(l.video.current.Load())).wait(t); res.Code != http.StatusServiceUnavailable {
 		t.Errorf("with the source back: %d, want 503", res.Code)
+	}
+}
+
+// TestHandlerTellsHowLatePartsAre: serving a part tells PartServed how
+// long after the end of its media it went out; other files and HEAD
+// requests do not, and a part sent before its media ends by the capture
+// clock is not late.
+func TestHandlerTellsHowLatePartsAre(t *testing.T) {
+	var now time.Time
+	var late []time.Duration
+	l := newLive(t, &Muxer{PartServed: func(d time.Duration) { late = append(late, d) }}, &now)
+	l.until(func(s *snapshot) bool { return len(s.segments) >= 2 })
+	s := l.video.current.Load()
+	first, second := s.segments[0], s.segments[1]
+	last := first.parts[len(first.parts)-1]
+
+	// The last part of a segment ends where the next segment begins.
+	now = second.start.Add(700 * time.Millisecond)
+	for _, name := range []string{last.name, first.name, "video.m3u8", "index.m3u8"} {
+		if res := get(t, l.m, name); res.Code != http.StatusOK {
+			t.Fatalf("%s: %d", name, res.Code)
+		}
+	}
+	head := httptest.NewRecorder()
+	l.m.Handle(head, httptest.NewRequest(http.MethodHead, "http://llcast.test/live/"+last.name, nil), last.name)
+	now = second.start.Add(-time.Millisecond)
+	get(t, l.m, last.name)
+	if want := []time.Duration{700 * time.Millisecond, 0}; fmt.Sprint(late) != fmt.Sprint(want) {
+		t.Errorf("PartServed got %v, want %v", late, want)
 	}
 }

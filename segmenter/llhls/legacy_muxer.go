@@ -111,7 +111,7 @@ func (l *LegacyMuxer) Start() error {
 	if err := l.w.Initialize(); err != nil {
 		return fmt.Errorf("legacy muxer: %w", err)
 	}
-	l.server.init(l.MaxWaiting, l.MaxWaitingPerClient, l.Logger)
+	l.server.init(l.MaxWaiting, l.MaxWaitingPerClient, nil, time.Now, l.Logger)
 	l.pl = &mediaPlaylist{rendition: legacyRendition, prefix: l.prefix, ext: ".ts", mime: "video/mp2t", count: l.SegmentCount}
 	l.byName[legacyRendition] = l.pl
 	l.lead = l.pl

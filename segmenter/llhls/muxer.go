@@ -51,6 +51,14 @@ type Muxer struct {
 	Logger *slog.Logger
 	// Now tells the time. It defaults to time.Now.
 	Now func() time.Time
+	// PartServed, when set, is told how late each part is as llcast
+	// begins to send it to a client: Now minus the wall-clock end of its
+	// media (its segment's EXT-X-PROGRAM-DATE-TIME plus its parts up to
+	// this one's end). That is what segmenting, waiting for the part and
+	// the player's distance from the live edge add to the latency, before
+	// the network. It runs on the request's goroutine and must be quick.
+	// It defaults to nil.
+	PartServed func(late time.Duration)
 
 	server
 	tracks    map[*ingest.Track]*track
@@ -103,7 +111,7 @@ func (m *Muxer) Start() error {
 	case m.MaxWaitingPerClient < 1:
 		return fmt.Errorf("muxer MaxWaitingPerClient %d is not positive", m.MaxWaitingPerClient)
 	}
-	m.server.init(m.MaxWaiting, m.MaxWaitingPerClient, m.Logger)
+	m.server.init(m.MaxWaiting, m.MaxWaitingPerClient, m.PartServed, m.Now, m.Logger)
 	m.tracks = make(map[*ingest.Track]*track, len(m.Tracks))
 	for i, in := range m.Tracks {
 		if in.IsVideo() && m.video != nil {

@@ -293,11 +293,16 @@ func (t *track) endPart() error {
 	if err := p.Marshal(&t.buf); err != nil {
 		return fmt.Errorf("writing a %s part: %w", t.in.Codec, err)
 	}
+	f := newFile(t.pl.mime, append([]byte(nil), t.buf.Bytes()...))
+	if !t.segNTP.IsZero() {
+		// segDur holds the segment's samples up to this part's end.
+		f.mediaEnd = t.segNTP.Add(duration(t.segDur, t.in.ClockRate))
+	}
 	t.pl.addPart(&part{
 		name:        t.pl.nextPartName(),
 		duration:    duration(t.partDur, t.in.ClockRate),
 		independent: t.partIndep,
-		file:        newFile(t.pl.mime, append([]byte(nil), t.buf.Bytes()...)),
+		file:        f,
 	})
 	t.samples = nil
 	return nil
