@@ -26,7 +26,10 @@ type linkAPI struct {
 	links   *LinkStore
 	streams *auth.StreamStore // nil: any stream name goes
 	stream  string            // the default stream
-	log     *slog.Logger
+	// base is where viewers reach the server (Server.BaseURL): links
+	// start with it, never with the request's Host header.
+	base func() string
+	log  *slog.Logger
 }
 
 // linkRequest is the body of POST /api/links; every field is optional.
@@ -115,7 +118,7 @@ func (a *linkAPI) create(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a.log.Info("stream link issued", "id", l.ID, "stream", l.Stream, "by", l.Subject, "expires", l.Expires)
-	u := LinkURL(requestBase(r), l.Stream, token)
+	u := LinkURL(a.base(), l.Stream, token)
 	reply := linkReply{Link: l, URL: u, Capped: capped}
 	if code, err := qr.Encode(u, qr.L); err == nil {
 		reply.QR = "data:image/png;base64," + base64.StdEncoding.EncodeToString(code.PNG())
@@ -155,13 +158,4 @@ func (a *linkAPI) revoke(w http.ResponseWriter, r *http.Request) {
 // ("http://host:8080").
 func LinkURL(base, stream, token string) string {
 	return base + "/live/" + url.PathEscape(stream) + "/index.m3u8?" + LinkParam + "=" + url.QueryEscape(token)
-}
-
-// requestBase is the scheme and host the request came to.
-func requestBase(r *http.Request) string {
-	scheme := "http"
-	if isHTTPS(r) {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host
 }

@@ -9,7 +9,9 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"net/url"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -91,6 +93,19 @@ type Server struct {
 	// it no longer runs: blocking playlist requests may wait longer. It
 	// defaults to 30s.
 	ReadTimeout time.Duration
+	// PublicURL is where viewers reach llcast when a reverse proxy or a
+	// CDN stands in front ("https://live.example", README "Behind nginx
+	// or a CDN"): stream links, and their QR codes, start with it. It
+	// defaults to "": they start with the scheme, LinkHost and the bound
+	// port.
+	PublicURL string
+	// LinkHost is the host of stream links when PublicURL is empty: the
+	// name or address other machines reach this one at. Links never take
+	// the request's Host header, which the client picks: a forged one
+	// would make a link, and its QR code, lead to another site. It
+	// defaults to the bound host, or localhost when that is every
+	// interface.
+	LinkHost string
 	// HSTS sends Strict-Transport-Security (one year) with every answer
 	// over TLS. Set it only with a certificate browsers trust: with a
 	// self-signed one, browsers would refuse the site outright instead of
@@ -105,6 +120,7 @@ type Server struct {
 	// histogram. It defaults to nil: no histogram.
 	PartDelays *PartDelays
 
+	base     string // BaseURL, set in Start before serving
 	viewers  *ViewerCounter
 	origin   *OriginCounter
 	requests *RequestCounter
@@ -141,6 +157,9 @@ func (s *Server) Start() error {
 	if s.ReadTimeout < 0 {
 		return fmt.Errorf("http server: invalid ReadTimeout %v: must be positive", s.ReadTimeout)
 	}
+	if u, err := url.Parse(s.PublicURL); s.PublicURL != "" && (err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "") {
+		return fmt.Errorf("http server: invalid PublicURL %q: must be an http or https URL", s.PublicURL)
+	}
 	// Paths and names in the log come from clients: cut them short.
 	s.Logger = slog.New(boundedHandler{s.Logger.Handler()}).With("component", "httpapi")
 	s.viewers = &ViewerCounter{}
@@ -158,6 +177,7 @@ func (s *Server) Start() error {
 		return fmt.Errorf("listening on %s: %w (is another llcast running? pick another with --listen)", s.Listen, err)
 	}
 	s.listener = ln
+	s.base = s.baseURL()
 	s.srv = &http.Server{
 		Handler:           handler,
 		ReadTimeout:       s.ReadTimeout,
@@ -216,6 +236,28 @@ func (s *Server) run() {
 
 // Addr is the bound address, useful with port 0 or PortFallback.
 func (s *Server) Addr() net.Addr { return s.listener.Addr() }
+
+// BaseURL is where viewers reach the server, the start of its stream
+// links, without a trailing slash: PublicURL, or the scheme, LinkHost and
+// the bound port (see PublicURL). Call it after Start.
+func (s *Server) BaseURL() string { return s.base }
+
+func (s *Server) baseURL() string {
+	if s.PublicURL != "" {
+		return strings.TrimRight(s.PublicURL, "/")
+	}
+	scheme := "http"
+	if s.TLS != nil {
+		scheme = "https"
+	}
+	host, port, _ := net.SplitHostPort(s.listener.Addr().String())
+	if s.LinkHost != "" {
+		host = s.LinkHost
+	} else if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
+		host = "localhost"
+	}
+	return scheme + "://" + net.JoinHostPort(host, port)
+}
 
 // Viewers counts the sessions that fetched media in the last 15 s, each
 // once whatever it watched.
@@ -313,7 +355,7 @@ func (s *Server) routes() (http.Handler, error) {
 	}
 	r.With(RequireMetricsReader(s.MetricsToken, adminSession, s.Logger)).Method(http.MethodGet, "/metrics", metricsHandler(metrics, s.Logger))
 	if s.Links != nil {
-		links := &linkAPI{auth: s.Auth, links: s.Links, streams: s.StreamStore, stream: s.DefaultStream, log: s.Logger}
+		links := &linkAPI{auth: s.Auth, links: s.Links, streams: s.StreamStore, stream: s.DefaultStream, base: s.BaseURL, log: s.Logger}
 		r.With(csrf.Handler, apiToken).Post("/api/links", links.create)
 		r.Route("/api/studio/links", func(r chi.Router) {
 			r.Use(csrf.Handler, apiToken, RequireRole(RoleAdmin, s.Logger))

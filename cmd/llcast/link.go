@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -17,9 +18,9 @@ import (
 )
 
 const linkUsage = `Usage:
-  llcast link [--stream NAME] [--ttl 24h] [--label TEXT] [--base URL] [--data DIR]
-  llcast link list [--data DIR]
-  llcast link revoke ID|all [--data DIR]
+  llcast link [--stream NAME] [--ttl 24h] [--label TEXT] [--base URL] [--config FILE] [--data DIR]
+  llcast link list [--config FILE] [--data DIR]
+  llcast link revoke ID|all [--config FILE] [--data DIR]
 
 A stream link is a playback URL for players that cannot log in (VLC, a TV,
 Safari's AirPlay, ffmpeg): /live/NAME/index.m3u8?token=… opens that one
@@ -32,20 +33,46 @@ control characters are dropped, and list prints escaped any it finds. At
 most 100 links made here (and 100 per user on the watch page) may be live
 at once: revoke some, or let them expire, to make more.
 
+Give the --config and --data llcast serve runs with (or the same LLCAST_*
+variables): the URL starts with the config's http.public_url when it has
+one (a server behind nginx or a CDN); else with its scheme (https with
+tls.cert or tls.self_signed), this machine's LAN address (IPv4 first) and
+the port of its listen setting. Flags given to llcast serve itself
+(--listen, --tls) are not known here: put them in the config, or say
+--base.
+
 Flags:
 `
 
-func runLink(args []string, stdout, stderr io.Writer) error {
+// linkOptions is what the wiring hands `llcast link`.
+type linkOptions struct {
+	// lanIPs lists this machine's addresses (lanIPs; tests give theirs).
+	lanIPs func() []string
+}
+
+func runLink(args []string, opts linkOptions, stdout, stderr io.Writer) error {
+	// Without one, link makes a link: only list and revoke are
+	// subcommands.
+	noteSubcommands(stderr, []string{"list", "revoke"})
 	cmd := "create"
 	if len(args) > 0 && (args[0] == "list" || args[0] == "revoke") {
 		cmd, args = args[0], args[1:]
 	}
-	fs := newFlagSet("link", linkUsage, stderr)
-	stream := fs.String("stream", "main", "stream `name`")
-	ttl := fs.Duration("ttl", httpapi.DefaultLinkTTL, "how long the link works")
-	label := fs.String("label", "", "a note to recognize the link by (\"living-room TV\")")
-	base := fs.String("base", "", "`URL` viewers reach llcast at (default: this machine's LAN address, port 8080)")
+	name := "link"
+	if cmd != "create" {
+		name += " " + cmd
+	}
+	fs := newFlagSet(name, linkUsage, stderr)
+	configPath := fs.String("config", "", "YAML config `file` of the server (see configs/llcast.yml)")
 	dataFlag := fs.String("data", "", "state `dir`ectory (default: as llcast serve; LLCAST_DATA)")
+	var stream, label, base string
+	var ttl time.Duration
+	if cmd == "create" {
+		fs.StringVar(&stream, "stream", "main", "stream `name`")
+		fs.DurationVar(&ttl, "ttl", httpapi.DefaultLinkTTL, "how long the link works")
+		fs.StringVar(&label, "label", "", "a note to recognize the link by (\"living-room TV\")")
+		fs.StringVar(&base, "base", "", "`URL` viewers reach llcast at (default: http.public_url, or the config's scheme and port on this machine's LAN address)")
+	}
 	var id string
 	if cmd == "revoke" && len(args) > 0 && args[0] != "" && args[0][0] != '-' {
 		id, args = args[0], args[1:]
@@ -57,7 +84,18 @@ func runLink(args []string, stdout, stderr io.Writer) error {
 		fs.Usage()
 		return usageErrorf("unexpected argument %q", fs.Arg(0))
 	}
-	dataDir, err := dataDirFor(*dataFlag)
+	if base != "" {
+		if u, err := url.Parse(base); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" ||
+			u.RawQuery != "" || u.Fragment != "" {
+			fs.Usage()
+			return usageErrorf("--base %q is not a URL like https://live.example or http://192.168.1.5:8080", base)
+		}
+	}
+	cfg, err := streamConfig(*configPath, *dataFlag)
+	if err != nil {
+		return err
+	}
+	dataDir, err := cfg.DataDir()
 	if err != nil {
 		return err
 	}
@@ -77,7 +115,10 @@ func runLink(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stdout, "revoked %d link(s)\n", n)
 		return nil
 	}
-	return createLink(links, dataDir, *stream, *label, *base, *ttl, stdout)
+	if base == "" {
+		base = baseURL(cfg, cfg.Listen, opts.lanIPs())
+	}
+	return createLink(links, dataDir, stream, label, base, ttl, stdout)
 }
 
 func createLink(links *httpapi.LinkStore, dataDir, stream, label, base string, ttl time.Duration, stdout io.Writer) error {
@@ -107,10 +148,6 @@ func createLink(links *httpapi.LinkStore, dataDir, stream, label, base string, t
 	token, err := tokens.IssueLink(l)
 	if err != nil {
 		return err
-	}
-	if base == "" {
-		urls := watchURLs(":8080", "http")
-		base = urls[len(urls)-1]
 	}
 	base = strings.TrimRight(base, "/")
 	fmt.Fprintf(stdout, "%s\n\nlink %s for stream %q, valid until %s.\nRevoke it with: llcast link revoke %s\n",

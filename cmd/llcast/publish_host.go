@@ -29,28 +29,18 @@ func portOf(listen string) string {
 }
 
 // publishHost is where publishers reach this machine: the host the push
-// listeners are bound to, when that is one; else its LAN address (IPv4
-// first), else loopback.
-func publishHost(cfg configs.Config) string {
+// listeners are bound to, when that is one; else its LAN address, IPv4
+// first as for every printed URL (preferredIP); else loopback. ips are
+// this machine's addresses (lanIPs).
+func publishHost(cfg configs.Config, ips []string) string {
 	for _, listen := range []string{cfg.RTMP.Listen, cfg.SRT.Listen} {
 		host, _, err := net.SplitHostPort(listen)
 		if ip := net.ParseIP(host); err == nil && host != "" && (ip == nil || !ip.IsUnspecified()) {
 			return host
 		}
 	}
-	return pickHost(lanIPs())
-}
-
-// pickHost picks the first IPv4 address of ips, else the first address,
-// else loopback.
-func pickHost(ips []string) string {
-	for _, ip := range ips {
-		if p := net.ParseIP(ip); p != nil && p.To4() != nil {
-			return ip
-		}
-	}
-	if len(ips) > 0 {
-		return ips[0]
+	if ip := preferredIP(ips); ip != "" {
+		return ip
 	}
 	return "127.0.0.1"
 }

@@ -176,6 +176,7 @@ func runServe(ctx context.Context, args []string, opts serveOptions, stdin io.Re
 	}
 	defer probe.Close()
 
+	ips := lanIPs()
 	srv := &httpapi.Server{
 		Listen: cfg.Listen, Users: users, Auth: tokens, Streams: &registry,
 		DefaultStream: cfg.Stream, Logger: log,
@@ -192,6 +193,9 @@ func runServe(ctx context.Context, args []string, opts serveOptions, stdin io.Re
 		// HSTS only with a real certificate: a pinned self-signed one
 		// would lock viewers out instead of letting them accept it.
 		ReadTimeout: cfg.HTTP.ReadTimeout.D(), HSTS: tlsConf != nil && !cfg.TLS.SelfSigned,
+		// Links and their QR codes start with the URL every printed one
+		// does (baseURL), never with the request's Host header.
+		PublicURL: cfg.HTTP.PublicURL, LinkHost: linkHost(cfg.Listen, ips),
 		MetricsToken: metricsToken, PartDelays: delays,
 	}
 	if !explicitPort {
@@ -200,14 +204,14 @@ func runServe(ctx context.Context, args []string, opts serveOptions, stdin io.Re
 		// fails.
 		srv.PortFallback = 10
 	}
-	var addrs []string
-	srv.Addresses = func() []string { return addrs }
+	// With the bound port: another than listen's after PortFallback.
+	srv.Addresses = func() []string { return watchURLs(srv.Addr().String(), scheme, srv.BaseURL()) }
 	if err := srv.Start(); err != nil {
 		return err
 	}
-	addrs = watchURLs(srv.Addr().String(), scheme)
+	addrs := srv.Addresses()
 	printWelcome(stdout, describeSelection(b.Status().Selection), cfg.Stream, addrs, fingerprint)
-	push.printPushHelp(stdout, publishHost(cfg), cfg.SRT.Passphrase != "")
+	push.printPushHelp(stdout, publishHost(cfg, ips), cfg.SRT.Passphrase != "")
 
 	if opts.open {
 		if err := openBrowser(ctx, addrs[0]); err != nil {

@@ -106,9 +106,11 @@ func runStream(args []string, opts streamOptions, stdout, stderr io.Writer) erro
 	if err := c.store.Load(); err != nil {
 		return err
 	}
+	ips := lanIPs()
 	c.ports = publishPorts(cfg)
+	c.watchBase = baseURL(cfg, cfg.Listen, ips)
 	if c.host == "" {
-		c.host = publishHost(cfg)
+		c.host = publishHost(cfg, ips)
 	}
 	switch sub {
 	case "add":

@@ -19,6 +19,8 @@ type streamCommand struct {
 	asJSON bool
 	store  *auth.StreamStore
 	ports  auth.PublishPorts
+	// watchBase is where viewers reach the server (baseURL).
+	watchBase string
 }
 
 func (c *streamCommand) add(file string, vod, local bool, opts streamOptions, stdout io.Writer) error {
@@ -64,7 +66,7 @@ func (c *streamCommand) add(file string, vod, local bool, opts streamOptions, st
 		fmt.Fprintf(stdout, "Stream %q added. Publish to it with OBS or ffmpeg:\n\n", s.Name)
 		c.printPublish(stdout, s)
 	}
-	fmt.Fprintf(stdout, "Viewers watch at %s.\n", auth.WatchPath(s.Name))
+	fmt.Fprintf(stdout, "Viewers watch at %s%s.\n", c.watchBase, auth.WatchPath(s.Name))
 	return nil
 }
 

@@ -225,3 +225,37 @@ func TestPrintable(t *testing.T) {
 		}
 	}
 }
+
+// TestUserPasswdKeepsRoleAndStreams: a new password, through passwd or
+// through add without --role and --streams, leaves the role and the
+// streams as they were, or is refused saying how.
+func TestUserPasswdKeepsRoleAndStreams(t *testing.T) {
+	dir := t.TempDir()
+	for _, args := range [][]string{{"root", "--role", "admin"}, {"bob", "--streams", "main,stage"}} {
+		if _, _, err := runCLI(t, "a fine password\n", append([]string{"user", "add", "--password-stdin", "--data", dir}, args...)...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, name := range []string{"root", "bob"} {
+		if _, _, err := runCLI(t, "a new password\n", "user", "passwd", name, "--password-stdin", "--data", dir); err != nil {
+			t.Fatalf("passwd %s: %v", name, err)
+		}
+		// add without --role or --streams: refused, nothing changes.
+		if _, _, err := runCLI(t, "a third password\n", "user", "add", name, "--password-stdin", "--data", dir); err == nil ||
+			exitCode(err) != 2 || !strings.Contains(err.Error(), "user passwd "+name) {
+			t.Errorf("add %s without --role: %v, want a usage error pointing to passwd", name, err)
+		}
+	}
+	root, err := usersIn(dir).Authenticate("root", "a new password")
+	if err != nil || root.Role != httpapi.RoleAdmin {
+		t.Fatalf("root after passwd: %+v, %v", root, err)
+	}
+	bob, err := usersIn(dir).Authenticate("bob", "a new password")
+	if err != nil || bob.Role != httpapi.RoleViewer || !slices.Equal(bob.Streams, []string{"main", "stage"}) {
+		t.Fatalf("bob after passwd: %+v, %v", bob, err)
+	}
+	out, _, err := runCLI(t, "", "user", "list", "--data", dir)
+	if err != nil || !strings.Contains(out, "root  admin") {
+		t.Fatalf("user list after passwd:\n%s", out)
+	}
+}

@@ -20,35 +20,19 @@ func printWelcome(w io.Writer, what, stream string, urls []string, fingerprint s
 	fmt.Fprintln(w, "Press q or Ctrl+C to stop.")
 }
 
-// watchURLs lists the URLs that reach addr over scheme (http or https):
-// localhost and every LAN address when it listens on all interfaces, else
-// just its own.
-func watchURLs(addr, scheme string) []string {
-	host, port, err := net.SplitHostPort(addr)
-	if err != nil {
-		return []string{scheme + "://" + addr + "/"}
+// watchURLs are the URLs the welcome and the studio list: this
+// machine's own first (localhost when the server on bound listens on
+// every interface), then base (baseURL), where other machines watch.
+func watchURLs(bound, scheme, base string) []string {
+	local := scheme + "://" + bound + "/"
+	if host, port, err := net.SplitHostPort(bound); err == nil {
+		if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
+			local = scheme + "://localhost:" + port + "/"
+		}
 	}
-	ip := net.ParseIP(host)
-	if ip != nil && !ip.IsUnspecified() {
-		return []string{scheme + "://" + net.JoinHostPort(host, port) + "/"}
-	}
-	urls := []string{scheme + "://localhost:" + port + "/"}
-	for _, ip := range lanIPs() {
-		urls = append(urls, scheme+"://"+net.JoinHostPort(ip, port)+"/")
+	urls := []string{local}
+	if b := base + "/"; b != local {
+		urls = append(urls, b)
 	}
 	return urls
-}
-
-// lanIPs are this machine's addresses other machines may reach.
-func lanIPs() []string {
-	var ips []string
-	addrs, _ := net.InterfaceAddrs()
-	for _, a := range addrs {
-		n, ok := a.(*net.IPNet)
-		if !ok || n.IP.IsLoopback() || n.IP.IsLinkLocalUnicast() {
-			continue
-		}
-		ips = append(ips, n.IP.String())
-	}
-	return ips
 }
