@@ -2,6 +2,7 @@ package ingesttest
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"sync"
 	"testing"
@@ -137,6 +138,21 @@ func (r *Recorder) WaitPublished(t testing.TB) {
 func (r *Recorder) WaitSamples(t testing.TB, n int) {
 	t.Helper()
 	r.wait(t, "samples", func() bool { return len(r.samples) >= n })
+}
+
+// WaitSamplesOf waits until at least n samples of tracks of codec c were
+// recorded, failing the test after 15 s.
+func (r *Recorder) WaitSamplesOf(t testing.TB, c ingest.Codec, n int) {
+	t.Helper()
+	r.wait(t, fmt.Sprintf("%d %s samples", n, c), func() bool {
+		got := 0
+		for _, s := range r.samples {
+			if s.Track.Codec == c {
+				got++
+			}
+		}
+		return got >= n
+	})
 }
 
 // WaitEnded waits for the next Publish to return, in the order they
