@@ -58,6 +58,10 @@ type Server struct {
 	// CORSOrigins may read /live/ from other origins (see CORS). It
 	// defaults to none.
 	CORSOrigins []string
+	// EmbedOrigins may show /embed/{stream} in an iframe ("*": any site;
+	// README "Embedding the player"); every other page refuses frames. It
+	// defaults to none: only llcast's own pages may frame it.
+	EmbedOrigins []string
 	// TLS, when set (with Certificates), serves HTTPS and HTTP/2; session
 	// cookies are then Secure. It defaults to nil: plain HTTP.
 	TLS *tls.Config
@@ -331,6 +335,11 @@ func (s *Server) routes() (http.Handler, error) {
 	list := &streamListPage{auth: s.Auth, catalog: catalog, templates: tmpl, log: s.Logger}
 	r.Method(http.MethodGet, "/", list)
 	r.Method(http.MethodGet, "/watch/{stream}", &watchPage{auth: s.Auth, catalog: catalog, templates: tmpl, log: s.Logger})
+	embed, err := newEmbedPage(tmpl, s.EmbedOrigins, s.Logger)
+	if err != nil {
+		return nil, err
+	}
+	r.Method(http.MethodGet, "/embed/{stream}", embed)
 	r.Handle("/assets/*", http.StripPrefix("/assets/", http.FileServerFS(player.Assets())))
 
 	r.Route("/live/{stream}", func(r chi.Router) {

@@ -40,11 +40,18 @@ type streamEntry struct {
 }
 
 // streamRequest is the body of POST /api/studio/streams: a push stream,
-// or with File a file stream.
+// or with File a file stream; Title is optional.
 type streamRequest struct {
-	Name string `json:"name"`
-	File string `json:"file"`
-	VOD  bool   `json:"vod"`
+	Name  string `json:"name"`
+	File  string `json:"file"`
+	VOD   bool   `json:"vod"`
+	Title string `json:"title"`
+}
+
+// titleRequest is the body of PUT /api/studio/streams/{name}/title; an
+// empty title removes it.
+type titleRequest struct {
+	Title string `json:"title"`
 }
 
 func (a *streamAPI) routes(r chi.Router) {
@@ -52,6 +59,7 @@ func (a *streamAPI) routes(r chi.Router) {
 	r.Post("/", a.add)
 	r.Delete("/{name}", a.remove)
 	r.Post("/{name}/key", a.rotate)
+	r.Put("/{name}/title", a.setTitle)
 	if a.publishers != nil {
 		r.Get("/{name}/publisher", a.publisher)
 		r.Post("/{name}/kick", a.kick)
@@ -121,7 +129,7 @@ func (a *streamAPI) add(w http.ResponseWriter, r *http.Request) {
 	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 4<<10))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&req); err != nil {
-		writeJSONError(w, http.StatusBadRequest, `the body must be JSON: {"name"} or {"name", "file", "vod"}`)
+		writeJSONError(w, http.StatusBadRequest, `the body must be JSON: {"name", "title"} or {"name", "file", "vod", "title"}`)
 		return
 	}
 	source := auth.SourcePush
@@ -141,14 +149,47 @@ func (a *streamAPI) add(w http.ResponseWriter, r *http.Request) {
 		writeJSONError(w, status, err.Error())
 		return
 	}
+	if req.Title != "" {
+		// checkAdd cleaned the title: only the file can fail here.
+		if s, err = a.store.SetTitle(s.Name, req.Title); err != nil {
+			a.log.Error("setting a new stream's title", "stream", req.Name, "error", err)
+			writeJSONError(w, http.StatusInternalServerError, "the stream was added, but not its title: "+err.Error())
+			return
+		}
+	}
 	a.log.Info("stream added", "stream", s.Name, "source", s.Source, "file", s.File, "vod", s.VOD)
 	writeJSON(w, http.StatusCreated, s.Info(requestHost(r), a.ports))
+}
+
+// setTitle answers PUT /{name}/title: the stream with its new title.
+func (a *streamAPI) setTitle(w http.ResponseWriter, r *http.Request) {
+	var req titleRequest
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 4<<10))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&req); err != nil {
+		writeJSONError(w, http.StatusBadRequest, `the body must be JSON: {"title"}`)
+		return
+	}
+	s, err := a.store.SetTitle(chi.URLParam(r, "name"), req.Title)
+	if errors.Is(err, auth.ErrInvalidTitle) {
+		writeJSONError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	if err != nil {
+		writeStoreError(w, err)
+		return
+	}
+	a.log.Info("stream title set", "stream", s.Name)
+	writeJSON(w, http.StatusOK, s.Info(requestHost(r), a.ports))
 }
 
 // checkAdd checks what the client can get wrong, so that what Add
 // returns besides ErrStreamExists is the server's fault.
 func (a *streamAPI) checkAdd(req streamRequest) error {
 	if err := auth.CheckStreamName(req.Name); err != nil {
+		return err
+	}
+	if _, err := auth.CleanTitle(req.Title); err != nil {
 		return err
 	}
 	if req.File == "" {

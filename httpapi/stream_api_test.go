@@ -306,3 +306,73 @@ func TestPublisherAPIWithoutPublishers(t *testing.T) {
 		t.Errorf("list: %s", r.body)
 	}
 }
+
+// TestStreamAPITitle: admins set a stream's title (plain text), also when
+// adding it; viewers read it on the watch page and in /api/streams.
+func TestStreamAPITitle(t *testing.T) {
+	env, store := newStreamServer(t, func(s *Server) { s.Streams = liveStreams{"main": true} })
+	admin := sessionFor(t, env, "root", RoleAdmin)
+	viewer := sessionFor(t, env, "alice", RoleViewer)
+	put := func(cookie *http.Cookie, name, body string) reply {
+		t.Helper()
+		return env.do(t, "PUT", "/api/studio/streams/"+name+"/title", cookie, strings.NewReader(body), nil)
+	}
+
+	r := put(admin, "main", `{"title":" Sunday\tservice <script>x</script>\n"}`)
+	var info auth.StreamInfo
+	if r.status != 200 || json.Unmarshal(r.body, &info) != nil || info.Title != "Sundayservice <script>x</script>" {
+		t.Fatalf("PUT title: %d %s", r.status, r.body)
+	}
+	if s, _ := store.Get("main"); s.Title != info.Title {
+		t.Fatalf("the store holds %q", s.Title)
+	}
+	page := env.do(t, "GET", "/watch/main", viewer, nil, nil)
+	if body := string(page.body); !strings.Contains(body, "Sundayservice &lt;script&gt;x&lt;/script&gt;</h1>") ||
+		strings.Contains(body, "<script>x") {
+		t.Errorf("the watch page does not show the title as text:\n%s", body)
+	}
+	var list []map[string]any
+	if r := env.do(t, "GET", "/api/streams", viewer, nil, nil); json.Unmarshal(r.body, &list) != nil ||
+		len(list) == 0 || list[0]["title"] != info.Title {
+		t.Errorf("/api/streams: %s", r.body)
+	}
+
+	added := env.do(t, "POST", "/api/studio/streams", admin, strings.NewReader(`{"name":"stage","title":"Main stage"}`), nil)
+	if s, _ := store.Get("stage"); added.status != 201 || s.Title != "Main stage" || !strings.Contains(string(added.body), `"title":"Main stage"`) {
+		t.Fatalf("POST with a title: %d %s, stored %q", added.status, added.body, s.Title)
+	}
+	if r := put(admin, "stage", `{"title":""}`); r.status != 200 {
+		t.Fatalf("removing the title: %d %s", r.status, r.body)
+	}
+	if s, _ := store.Get("stage"); s.Title != "" {
+		t.Fatalf("the title stayed: %q", s.Title)
+	}
+
+	long := strings.Repeat("x", auth.MaxTitleRunes+1)
+	for _, c := range []struct {
+		name, stream, body string
+		cookie             *http.Cookie
+		want               int
+		wantBody           string
+	}{
+		{"too long", "main", `{"title":"` + long + `"}`, admin, 400, "at most 100"},
+		{"not JSON", "main", `Sunday`, admin, 400, "the body must be JSON"},
+		{"unknown field", "main", `{"title":"x","name":"y"}`, admin, 400, "the body must be JSON"},
+		{"no such stream", "nope", `{"title":"x"}`, admin, 404, "no such stream"},
+		{"viewer", "main", `{"title":"x"}`, viewer, 403, ""},
+		{"no session", "main", `{"title":"x"}`, nil, 401, ""},
+	} {
+		if r := put(c.cookie, c.stream, c.body); r.status != c.want || !strings.Contains(string(r.body), c.wantBody) {
+			t.Errorf("%s: %d %s, want %d and %q", c.name, r.status, r.body, c.want, c.wantBody)
+		}
+	}
+	if r := env.do(t, "POST", "/api/studio/streams", admin, strings.NewReader(`{"name":"x","title":"`+long+`"}`), nil); r.status != 400 {
+		t.Errorf("POST with a title too long: %d %s", r.status, r.body)
+	}
+	if _, err := store.Get("x"); err == nil {
+		t.Error("a stream was added with a title too long")
+	}
+	if s, _ := store.Get("main"); s.Title != info.Title {
+		t.Errorf("refused requests changed the title to %q", s.Title)
+	}
+}

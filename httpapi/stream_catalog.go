@@ -23,7 +23,9 @@ type streamCatalog struct {
 // streamSummary is a stream as a viewer sees it (GET /api/streams and the
 // stream list page).
 type streamSummary struct {
-	Name   string `json:"name"`
+	Name string `json:"name"`
+	// Title is what the stream's owner called it, plain text; may be empty.
+	Title  string `json:"title"`
 	Source string `json:"source"`
 	VOD    bool   `json:"vod"`
 	// Kind says where the stream comes from, in words.
@@ -75,7 +77,7 @@ func (c *streamCatalog) summary(s auth.Stream) streamSummary {
 		live = live && ok && st.Connected
 	}
 	return streamSummary{
-		Name: s.Name, Source: s.Source, VOD: s.VOD, Kind: sourceKind(s),
+		Name: s.Name, Title: s.Title, Source: s.Source, VOD: s.VOD, Kind: sourceKind(s),
 		Live: live, Viewers: c.viewers.CountStream(s.Name), Watch: auth.WatchPath(s.Name),
 	}
 }

@@ -29,6 +29,8 @@ type watchPage struct {
 type watchData struct {
 	Stream   string
 	Username string
+	// Title is the stream's title (auth.Stream.Title), shown as text.
+	Title string
 	// VOD: the stream is a file served on demand, to seek in.
 	VOD bool
 }
@@ -76,7 +78,7 @@ func (p *watchPage) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
-	p.render(w, http.StatusOK, "watch.html", watchData{Stream: st.Name, Username: claims.Subject, VOD: st.VOD})
+	p.render(w, http.StatusOK, "watch.html", watchData{Stream: st.Name, Username: claims.Subject, Title: st.Title, VOD: st.VOD})
 }
 
 // render executes a template aside first, so that a failure is a clean 500.

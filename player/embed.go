@@ -5,6 +5,9 @@
 //
 // The studio page (studio.js) is a client of the JSON studio API that httpapi
 // serves under /api/studio; it polls it and keeps no state of its own.
+// The watch page (watch.js) and the embed page for other sites' iframes
+// (embed.js) share the player (player.js and the "player" partial): the
+// live controls, the offline poster, keeping up with the live edge.
 //
 // The package imports nothing else from the project; the HTTP layer executes
 // the templates and serves Assets() itself.
@@ -39,9 +42,10 @@ func Assets() fs.FS {
 }
 
 // Templates returns the parsed html templates: the pages login.html,
-// streams.html (the list at /), watch.html, studio.html and notice.html
-// (403 and 404), and partials.html, what the pages share (the head, the
-// user menu). The handlers in httpapi say what data each one takes.
+// streams.html (the list at /), watch.html, embed.html (/embed/{stream}),
+// studio.html and notice.html (403 and 404), and partials.html, what the
+// pages share (the head, the user menu, the player). The handlers in
+// httpapi say what data each one takes.
 func Templates() (*template.Template, error) {
 	return template.ParseFS(files, "templates/*.html")
 }

@@ -17,13 +17,18 @@ type loginData struct {
 type watchData struct {
 	Stream   string
 	Username string
+	Title    string
 	VOD      bool
 }
 
+type embedData struct {
+	Stream, Title string
+}
+
 type streamSummary struct {
-	Name, Source, Kind, Watch string
-	VOD, Live                 bool
-	Viewers                   int
+	Name, Title, Source, Kind, Watch string
+	VOD, Live                        bool
+	Viewers                          int
 }
 
 type streamListData struct {
@@ -54,7 +59,7 @@ func TestTemplatesParse(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Templates: %v", err)
 	}
-	for _, name := range []string{"login.html", "watch.html", "studio.html", "streams.html", "notice.html"} {
+	for _, name := range []string{"login.html", "watch.html", "embed.html", "studio.html", "streams.html", "notice.html"} {
 		if tmpl.Lookup(name) == nil {
 			t.Errorf("template %q not found", name)
 		}
@@ -175,6 +180,7 @@ func TestStudioRenders(t *testing.T) {
 		`<form id="stream-add"`,
 		`<input id="stream-add-name"`,
 		`<input id="stream-add-file"`,
+		`<input id="stream-add-title-text" name="title" type="text" maxlength="100"`,
 		`<input id="stream-add-vod" name="vod" type="checkbox"`,
 		`<button id="stream-add-submit" type="submit"`,
 		`id="stream-add-error"`,
@@ -204,7 +210,7 @@ func TestStudioRenders(t *testing.T) {
 
 func TestStreamListRenders(t *testing.T) {
 	streams := []streamSummary{
-		{Name: "main", Source: "local", Kind: "Camera / test", Watch: "/watch/main", Live: true, Viewers: 1},
+		{Name: "main", Title: "Sunday <b>service</b>", Source: "local", Kind: "Camera / test", Watch: "/watch/main", Live: true, Viewers: 1},
 		{Name: "film", Source: "file", Kind: "On demand", Watch: "/watch/film", VOD: true, Live: true, Viewers: 2},
 		{Name: "stage", Source: "push", Kind: "Push", Watch: "/watch/stage"},
 	}
@@ -219,6 +225,8 @@ func TestStreamListRenders(t *testing.T) {
 			`<li class="stream-card" data-stream="main" data-live="true" data-vod="false">`,
 			`<a class="stream-card-link" href="/watch/main">`,
 			`<span class="stream-title">main</span>`,
+			`<span class="stream-subtitle">Sunday &lt;b&gt;service&lt;/b&gt;</span>`,
+			`<span class="stream-subtitle" hidden></span>`,
 			`data-state="live">Live</span>`,
 			`1 viewer</span>`,
 			`data-stream="film" data-live="true" data-vod="true"`,
@@ -286,6 +294,7 @@ func TestTemplateAssetsExist(t *testing.T) {
 	pages := map[string]string{
 		"login.html":  render(t, "login.html", loginData{Error: "x", Username: "u"}),
 		"watch.html":  render(t, "watch.html", watchData{Stream: "main", Username: "u"}),
+		"embed.html":  render(t, "embed.html", embedData{Stream: "main"}),
 		"studio.html": render(t, "studio.html", watchData{Stream: "main", Username: "u"}),
 		"streams.html": render(t, "streams.html", streamListData{Username: "u", Streams: []streamSummary{
 			{Name: "main", Kind: "Camera / test", Watch: "/watch/main", Live: true},
@@ -330,7 +339,7 @@ func TestTemplateAssetsExist(t *testing.T) {
 }
 
 func TestAssetsFS(t *testing.T) {
-	for _, p := range []string{"style.css", "watch.js", "studio.js", "studio_streams.js", "streams.js", "logo.svg"} {
+	for _, p := range []string{"style.css", "player.js", "watch.js", "embed.js", "studio.js", "studio_streams.js", "streams.js", "logo.svg"} {
 		if _, err := fs.Stat(Assets(), p); err != nil {
 			t.Errorf("Assets() lacks %s: %v", p, err)
 		}

@@ -182,7 +182,7 @@ func runServe(ctx context.Context, args []string, opts serveOptions, stdin io.Re
 		DefaultStream: cfg.Stream, Logger: log,
 		Studio: b, Probe: probe, Logs: logs,
 		Links:       links,
-		CORSOrigins: cfg.CORS.Origins,
+		CORSOrigins: cfg.CORS.Origins, EmbedOrigins: cfg.Embed.Origins,
 		// Behind nginx or a CDN: viewers' addresses from X-Forwarded-For.
 		TrustedProxies: cfg.HTTP.TrustedPrefixes(),
 		StreamStore:    streams, PublishPorts: push.ports(cfg.SRT.Passphrase != ""),

@@ -19,6 +19,7 @@ const streamUsage = `Usage:
   llcast stream list [--json] [--host NAME]
   llcast stream remove NAME
   llcast stream key NAME [--rotate] [--json] [--host NAME]
+  llcast stream title NAME TEXT [--json]              what viewers read above the player ("" removes it)
 
 Each also takes --data DIR and --config FILE, as llcast serve does.
 
@@ -29,8 +30,9 @@ llcast serve captures for the local stream its --stream names (main), and
 stops when that stream is removed: "stream add main --local" brings it back.
 "add" prints where to publish a new stream and its key; "key" prints them
 again, and with --rotate makes a new key first (the old one stops working).
-Keys are shown by add, key and --json only. A running llcast picks up
-every change at once.
+Keys are shown by add, key and --json only. A title (add --title, or
+"title") is plain text of up to 100 characters: control characters are
+dropped. A running llcast picks up every change at once.
 
 Flags:
 `
@@ -43,7 +45,7 @@ type streamOptions struct {
 }
 
 func runStream(args []string, opts streamOptions, stdout, stderr io.Writer) error {
-	sub, err := pickSubcommand(args, "stream", streamUsage, []string{"add", "list", "remove", "key"}, stderr)
+	sub, err := pickSubcommand(args, "stream", streamUsage, []string{"add", "list", "remove", "key", "title"}, stderr)
 	if sub == "" {
 		return err
 	}
@@ -51,7 +53,7 @@ func runStream(args []string, opts streamOptions, stdout, stderr io.Writer) erro
 	configPath := fs.String("config", "", "YAML config `file` (see configs/llcast.yml)")
 	dataFlag := fs.String("data", "", "state `dir`ectory (default: as llcast serve; LLCAST_DATA)")
 	var c streamCommand
-	var file string
+	var file, title string
 	var vod, rotate, local bool
 	if sub != "remove" {
 		fs.BoolVar(&c.asJSON, "json", false, "print JSON, with the keys")
@@ -62,12 +64,22 @@ func runStream(args []string, opts streamOptions, stdout, stderr io.Writer) erro
 		fs.StringVar(&file, "file", "", "a video `file` (MP4 or MPEG-TS, H.264 and AAC) to stream instead of a publisher")
 		fs.BoolVar(&vod, "vod", false, "serve --file on demand, with seeking, instead of looping it as live")
 		fs.BoolVar(&local, "local", false, "this machine's camera and microphone (or the test source), as main has")
+		fs.StringVar(&title, "title", "", "what viewers read above the player (plain `text`, up to 100 characters)")
 	case "key":
 		fs.BoolVar(&rotate, "rotate", false, "make a new key first; the old one stops working")
 	}
 	names, err := parseWithNames(fs, args[1:])
 	if err != nil {
 		return err
+	}
+	if sub == "title" {
+		// Everything after NAME is the title, so that it needs no quotes.
+		if len(names) < 2 {
+			fs.Usage()
+			return usageErrorf("missing title: `llcast stream title NAME TEXT` (\"\" removes it)")
+		}
+		title = strings.Join(names[1:], " ")
+		names = names[:1]
 	}
 	switch {
 	case sub == "list" && len(names) > 0:
@@ -84,6 +96,10 @@ func runStream(args []string, opts streamOptions, stdout, stderr io.Writer) erro
 		if err := auth.CheckStreamName(c.name); err != nil {
 			return fmt.Errorf("%w: %v", errUsage, err)
 		}
+	}
+	if _, err := auth.CleanTitle(title); err != nil {
+		fs.Usage()
+		return usageErrorf("%v", err)
 	}
 	if vod && file == "" {
 		fs.Usage()
@@ -114,7 +130,9 @@ func runStream(args []string, opts streamOptions, stdout, stderr io.Writer) erro
 	}
 	switch sub {
 	case "add":
-		return c.add(file, vod, local, opts, stdout)
+		return c.add(file, title, vod, local, opts, stdout)
+	case "title":
+		return c.setTitle(title, stdout)
 	case "list":
 		return c.list(stdout)
 	case "remove":

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 	"text/tabwriter"
 
 	"github.com/llcast/llcast/httpapi/auth"
@@ -23,7 +24,7 @@ type streamCommand struct {
 	watchBase string
 }
 
-func (c *streamCommand) add(file string, vod, local bool, opts streamOptions, stdout io.Writer) error {
+func (c *streamCommand) add(file, title string, vod, local bool, opts streamOptions, stdout io.Writer) error {
 	source := auth.SourcePush
 	if local {
 		source = auth.SourceLocal
@@ -50,6 +51,12 @@ func (c *streamCommand) add(file string, vod, local bool, opts streamOptions, st
 	}
 	if err != nil {
 		return err
+	}
+	if title != "" {
+		// runStream checked the title: only the file can fail here.
+		if s, err = c.store.SetTitle(s.Name, title); err != nil {
+			return fmt.Errorf("stream %s was added, but not its title (`llcast stream title %s …` sets it): %w", c.name, c.name, err)
+		}
 	}
 	if c.asJSON {
 		return c.printJSON(stdout, s.Info(c.host, c.ports))
@@ -86,12 +93,51 @@ func (c *streamCommand) list(stdout io.Writer) error {
 		fmt.Fprintln(stdout, "no streams: add one with `llcast stream add NAME`")
 		return nil
 	}
+	// The TITLE column only when a stream has one: most have none.
+	titled := slices.ContainsFunc(streams, func(s auth.Stream) bool { return s.Title != "" })
 	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "NAME\tSOURCE\tDETAILS")
+	if titled {
+		fmt.Fprintln(tw, "NAME\tTITLE\tSOURCE\tDETAILS")
+	} else {
+		fmt.Fprintln(tw, "NAME\tSOURCE\tDETAILS")
+	}
 	for _, s := range streams {
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", s.Name, s.Source, c.details(s))
+		if titled {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", s.Name, listTitle(s.Title), s.Source, c.details(s))
+		} else {
+			fmt.Fprintf(tw, "%s\t%s\t%s\n", s.Name, s.Source, c.details(s))
+		}
 	}
 	return tw.Flush()
+}
+
+// listTitle is a title as `llcast stream list` prints it: "-" for none.
+// The store keeps control characters out of titles (auth.CleanTitle), so
+// none can move the terminal's cursor or break the table.
+func listTitle(title string) string {
+	if title == "" {
+		return "-"
+	}
+	return title
+}
+
+func (c *streamCommand) setTitle(title string, stdout io.Writer) error {
+	s, err := c.store.SetTitle(c.name, title)
+	if errors.Is(err, ingest.ErrUnknownStream) {
+		return fmt.Errorf("%w (`llcast stream list` shows them)", err)
+	}
+	if err != nil {
+		return err
+	}
+	if c.asJSON {
+		return c.printJSON(stdout, s.Info(c.host, c.ports))
+	}
+	if s.Title == "" {
+		fmt.Fprintf(stdout, "Stream %q has no title now.\n", s.Name)
+		return nil
+	}
+	fmt.Fprintf(stdout, "Stream %q is titled %q.\n", s.Name, s.Title)
+	return nil
 }
 
 // details describes a stream in `llcast stream list`, never with its key.

@@ -219,7 +219,7 @@ func TestStreamErrors(t *testing.T) {
 		want string
 	}{
 		{[]string{"stream"}, 2, "stream add|list|remove|key"},
-		{[]string{"stream", "start"}, 2, "use add, list, remove or key"},
+		{[]string{"stream", "start"}, 2, "use add, list, remove, key or title"},
 		{[]string{"stream", "add"}, 2, "missing stream NAME"},
 		{[]string{"stream", "add", "Main"}, 2, "a-z, 0-9, '-' and '_'"},
 		{[]string{"stream", "add", "a/b"}, 2, "invalid stream name"},

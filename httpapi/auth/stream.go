@@ -42,6 +42,9 @@ type Stream struct {
 	// Key is a push stream's publish key, 32 hex digits. Never log it.
 	Key     string    `json:"key,omitempty"`
 	Created time.Time `json:"created,omitzero"`
+	// Title is what viewers read above the player: plain text, at most
+	// MaxTitleRunes characters (CleanTitle). Empty: none.
+	Title string `json:"title,omitempty"`
 }
 
 // CheckStreamName returns an error saying the rule when name is not 1 to
@@ -96,6 +99,9 @@ func (s Stream) check() error {
 	}
 	if s.Key != "" && len(s.Key) < 2*keyBytes {
 		return fmt.Errorf("stream %s: the publish key is shorter than %d bits", s.Name, 8*keyBytes)
+	}
+	if err := checkTitle(s.Title); err != nil {
+		return fmt.Errorf("stream %s: the title: %w", s.Name, err)
 	}
 	return nil
 }

@@ -12,6 +12,7 @@ type StreamInfo struct {
 	VOD     bool      `json:"vod"`
 	Key     string    `json:"key"`
 	Created time.Time `json:"created,omitzero"`
+	Title   string    `json:"title"`
 	// Watch is the path of the stream's watch page.
 	Watch string `json:"watch"`
 	PublishURLs
@@ -20,7 +21,7 @@ type StreamInfo struct {
 // Info describes s with its publish URLs on host.
 func (s Stream) Info(host string, ports PublishPorts) StreamInfo {
 	return StreamInfo{
-		Name: s.Name, Source: s.Source, File: s.File, VOD: s.VOD, Key: s.Key, Created: s.Created,
+		Name: s.Name, Source: s.Source, File: s.File, VOD: s.VOD, Key: s.Key, Created: s.Created, Title: s.Title,
 		Watch:       WatchPath(s.Name),
 		PublishURLs: NewPublishURLs(host, ports, s.Name, s.Key),
 	}

@@ -220,6 +220,31 @@ func (s *StreamStore) RotateKey(name string) (Stream, error) {
 	return rotated, nil
 }
 
+// SetTitle gives the stream called name the title, made plain text by
+// CleanTitle; an empty title removes it. It returns the stream as stored.
+func (s *StreamStore) SetTitle(name, title string) (Stream, error) {
+	title, err := CleanTitle(title)
+	if err != nil {
+		return Stream{}, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var titled Stream
+	err = s.update(func(streams []Stream) ([]Stream, error) {
+		i := indexOf(streams, name)
+		if i < 0 {
+			return nil, fmt.Errorf("%w %q", ingest.ErrUnknownStream, name)
+		}
+		streams[i].Title = title
+		titled = streams[i]
+		return streams, nil
+	})
+	if err != nil {
+		return Stream{}, err
+	}
+	return titled, nil
+}
+
 // CheckKey authorizes a publisher: ingest.ErrUnknownStream when no push
 // stream is called name, ingest.ErrBadKey when key is not its key. The
 // key is compared in constant time.

@@ -223,6 +223,8 @@ func TestStreamStoreBrokenFile(t *testing.T) {
 		{"bad name", `[{"name":"A B","source":"local"}]`, "invalid stream name"},
 		{"push without key", `[{"name":"obs","source":"push"}]`, "publish key"},
 		{"twice", `[{"name":"a","source":"local"},{"name":"a","source":"local"}]`, "twice"},
+		{"title with an escape", `[{"name":"a","source":"local","title":"\u001b[2J"}]`, "title"},
+		{"title too long", `[{"name":"a","source":"local","title":"` + strings.Repeat("é", MaxTitleRunes+1) + `"}]`, "title"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			s := newStore(t)

@@ -1,5 +1,5 @@
 // llcast stream list (/): the server renders the streams the user may
-// watch; this keeps their state (live or offline) and viewer counts fresh
+// watch; this keeps their state (live or offline), titles and viewer counts fresh
 // by polling GET /api/streams, and rebuilds the list when streams come or
 // go. Plain ES2017, no build step. Text from the server only ever goes
 // into textContent and attributes.
@@ -49,10 +49,13 @@
     const head = span('stream-card-head');
     head.appendChild(span('stream-title', s.name));
     head.appendChild(span('pill stream-state'));
+    const subtitle = span('stream-subtitle');
+    subtitle.hidden = true;
     const meta = span('stream-meta');
     meta.appendChild(span('stream-kind', s.kind));
     meta.appendChild(span('stream-viewers tabular'));
     a.appendChild(head);
+    a.appendChild(subtitle);
     a.appendChild(meta);
     li.appendChild(a);
     return li;
@@ -65,6 +68,12 @@
     pill.dataset.state = s.live ? 'live' : 'offline';
     pill.textContent = stateText(s);
     li.querySelector('.stream-viewers').textContent = viewersText(s.viewers);
+    const subtitle = li.querySelector('.stream-subtitle');
+    const title = typeof s.title === 'string' ? s.title : '';
+    if (subtitle && subtitle.textContent !== title) {
+      subtitle.textContent = title;
+      subtitle.hidden = !title;
+    }
   }
 
   function render(streams) {

@@ -1,7 +1,10 @@
-// llcast studio, "Streams" panel: every stream the server carries, with the
-// publish URLs of push streams (the key hidden until "Reveal key"; "Copy";
+// llcast studio, "Streams" panel: every stream the server carries, with its
+// title (what viewers read above the player; "Save" sets it), the publish
+// URLs of push streams (the key hidden until "Reveal key"; "Copy";
 // "Rotate key"), an OBS settings hint, the publisher's state ("Stop"
-// disconnects it), and adding and removing streams. It polls
+// disconnects it), the <iframe> code that embeds its player on another
+// site ("Make embed code": a new stream link's token in the URL's
+// fragment), and adding and removing streams. It polls
 // GET /api/studio/streams every 2 s; the panel stays hidden when the
 // server answers 404 there (no stream store). Rotate and Remove ask for a
 // second click within 4 s, like "Revoke all". Plain ES2017, no build step.
@@ -10,6 +13,7 @@
 // For browser tests, window.llcastStreamsAdmin exposes:
 //   streams    the last list from the server (null before the first)
 //   revealed   the names of the streams whose keys are shown
+//   embeds     stream name -> the last embed code made for it
 (() => {
   'use strict';
 
@@ -18,6 +22,9 @@
   const COPIED_MS = 2000;
   const LOGIN_URL = '/login?next=/studio';
   const MASK = '••••••••';
+  // An embed code's link lasts as long as an admin's may (README "Stream
+  // links"): a web page keeps its code for a while.
+  const EMBED_TTL = '2160h';
 
   const $ = (id) => document.getElementById(id);
   const els = {
@@ -29,11 +36,12 @@
     name: $('stream-add-name'),
     file: $('stream-add-file'),
     vod: $('stream-add-vod'),
+    title: $('stream-add-title-text'),
     submit: $('stream-add-submit'),
     addError: $('stream-add-error'),
   };
 
-  const admin = { streams: null, revealed: new Set() };
+  const admin = { streams: null, revealed: new Set(), embeds: new Map() };
   window.llcastStreamsAdmin = admin;
 
   const cards = new Map(); // name -> {li, key, uptime, polled}
@@ -215,6 +223,7 @@
     head.appendChild(remove);
     li.appendChild(head);
 
+    li.appendChild(el('p', 'stream-admin-title'));
     li.appendChild(el('p', 'stream-admin-kind', kindText(s)));
     if (s.source === 'file' && s.file) {
       const p = el('p', 'stream-admin-file');
@@ -222,16 +231,109 @@
       p.appendChild(el('code', '', s.file));
       li.appendChild(p);
     }
+    li.appendChild(buildTitleForm(s));
     if (s.source === 'push') {
       li.appendChild(buildPublish(s));
       li.appendChild(buildPublisher());
     }
+    li.appendChild(buildEmbed(s));
     const err = el('p', 'input-status stream-admin-error');
     err.dataset.state = 'lost';
     err.setAttribute('role', 'alert');
     err.hidden = true;
     li.appendChild(err);
     return li;
+  }
+
+  function buildTitleForm(s) {
+    const form = el('form', 'stream-title-form');
+    form.autocomplete = 'off';
+    const id = 'stream-title-' + s.name;
+    const label = el('label', '', 'Title');
+    label.htmlFor = id;
+    form.appendChild(label);
+    const input = el('input', 'stream-title-input');
+    input.id = id;
+    input.type = 'text';
+    input.maxLength = 100;
+    input.placeholder = 'What viewers read above the player';
+    input.value = typeof s.title === 'string' ? s.title : '';
+    form.appendChild(input);
+    const save = button('btn-ghost stream-title-save', 'Save');
+    save.type = 'submit';
+    form.appendChild(save);
+    return form;
+  }
+
+  function buildEmbed(s) {
+    const box = el('div', 'embed');
+    box.appendChild(el('h4', 'embed-title', 'Embed on a website'));
+    box.appendChild(el('p', 'hint', 'An <iframe> that plays this stream through a new stream link, valid 90 days ' +
+      '(revoke it under Stream links). Other sites may show it only when embed.origins in the configuration lists them.'));
+    box.appendChild(button('btn-ghost embed-make', 'Make embed code'));
+    const code = el('div', 'embed-code');
+    code.hidden = true;
+    const area = el('textarea', 'embed-snippet');
+    area.readOnly = true;
+    area.rows = 3;
+    area.spellcheck = false;
+    area.setAttribute('aria-label', 'Embed code for ' + s.name);
+    code.appendChild(area);
+    code.appendChild(button('btn-ghost embed-copy', 'Copy'));
+    code.appendChild(el('p', 'hint embed-expires'));
+    box.appendChild(code);
+    const known = admin.embeds.get(s.name);
+    if (known) {
+      showEmbed(box, known);
+    }
+    return box;
+  }
+
+  // embedCode is the snippet for a stream link as POST /api/links answers
+  // it: the player page on the link's server, the token in the fragment,
+  // which browsers never send to a server.
+  function embedCode(name, reply) {
+    const u = new URL(reply.url);
+    const token = u.searchParams.get('token') || '';
+    const src = u.origin + '/embed/' + encodeURIComponent(name) + '#token=' + encodeURIComponent(token);
+    const esc = (v) => v.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+    return {
+      code: '<iframe src="' + esc(src) + '" width="640" height="360" title="' + esc(name) + '" ' +
+        'allow="autoplay; fullscreen; picture-in-picture" allowfullscreen style="border:0"></iframe>',
+      expires: reply.expires || '',
+    };
+  }
+
+  function showEmbed(box, embed) {
+    box.querySelector('.embed-snippet').value = embed.code;
+    const d = new Date(embed.expires);
+    box.querySelector('.embed-expires').textContent = isNaN(d.getTime()) ? '' :
+      'Its link expires ' + d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' }) + '.';
+    box.querySelector('.embed-code').hidden = false;
+    box.querySelector('.embed-make').textContent = 'Make a new embed code';
+  }
+
+  async function makeEmbed(entry, btn, errorEl) {
+    const name = entry.stream.name;
+    btn.disabled = true;
+    try {
+      const reply = await api('POST', '/api/links', { stream: name, ttl: EMBED_TTL, label: 'embed' });
+      if (!reply || typeof reply.url !== 'string') {
+        throw new Error('The server answered no link.');
+      }
+      const embed = embedCode(name, reply);
+      admin.embeds.set(name, embed);
+      showError(errorEl, '');
+      const current = cards.get(name);
+      if (current) {
+        showEmbed(current.li.querySelector('.embed'), embed);
+      }
+    } catch (e) {
+      if (!leaving) {
+        showError(errorEl, e && e.status === 404 ? 'This server makes no stream links, which embedding needs.' : failure(e));
+      }
+    }
+    btn.disabled = false;
   }
 
   function buildPublish(s) {
@@ -316,6 +418,15 @@
 
   function updateCard(entry, s) {
     const li = entry.li;
+    const title = typeof s.title === 'string' ? s.title : '';
+    const shown = li.querySelector('.stream-admin-title');
+    shown.textContent = title;
+    shown.hidden = !title;
+    const input = li.querySelector('.stream-title-input');
+    // Never under the admin's fingers: only when it is not being edited.
+    if (document.activeElement !== input && !input.dataset.dirty && input.value !== title) {
+      input.value = title;
+    }
     const live = !!s.live;
     li.dataset.live = live ? 'true' : 'false';
     const state = li.querySelector('.stream-admin-state');
@@ -503,11 +614,46 @@
     } else if (btn.classList.contains('stream-remove')) {
       confirmFirst(btn, 'Remove ' + name + '? Click again', () =>
         act(errorEl, () => api('DELETE', path(name))));
+    } else if (btn.classList.contains('embed-make')) {
+      makeEmbed(entry, btn, errorEl);
+    } else if (btn.classList.contains('embed-copy')) {
+      const code = entry.li.querySelector('.embed-snippet').value;
+      copyText(code).then(() => 'Copied', () => 'Select and copy').then((label) => {
+        btn.textContent = label;
+        setTimeout(() => {
+          btn.textContent = 'Copy';
+        }, COPIED_MS);
+      });
     } else if (btn.classList.contains('publisher-stop')) {
       btn.disabled = true;
       act(errorEl, () => api('POST', path(name, '/kick'))).then(() => {
         btn.disabled = false;
       });
+    }
+  });
+
+  els.cards.addEventListener('input', (e) => {
+    if (e.target.classList.contains('stream-title-input')) {
+      e.target.dataset.dirty = 'true';
+    }
+  });
+
+  els.cards.addEventListener('submit', async (e) => {
+    const form = e.target.closest('.stream-title-form');
+    const entry = form && cardOf(form);
+    if (!entry) {
+      return;
+    }
+    e.preventDefault();
+    const input = form.querySelector('.stream-title-input');
+    const save = form.querySelector('.stream-title-save');
+    save.disabled = true;
+    const ok = await act(entry.li.querySelector('.stream-admin-error'), () =>
+      api('PUT', path(entry.stream.name, '/title'), { title: input.value }));
+    save.disabled = false;
+    if (ok) {
+      delete input.dataset.dirty;
+      input.blur();
     }
   });
 
@@ -520,6 +666,10 @@
     }
     if (els.vod.checked) {
       body.vod = true;
+    }
+    const title = els.title.value.trim();
+    if (title) {
+      body.title = title;
     }
     els.submit.disabled = true;
     const ok = await act(els.addError, () => api('POST', '/api/studio/streams', body));
