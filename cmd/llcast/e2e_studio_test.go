@@ -30,28 +30,23 @@ func addUser(t *testing.T, dir, name, role, password string) {
 // loopback address for a network probe that says offline (the connection
 // closes without a DNS answer). dnsResponder is the one that says online.
 func localListener(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			c.Close()
-		}
-	}()
-	return ln.Addr().String()
+	return loopbackServer(t, func(net.Conn) {})
 }
 
 // captivePortal answers every connection with an HTTP redirect, as a
 // captive portal or a transparent proxy on port 53 does, until the test
 // ends.
 func captivePortal(t *testing.T) string {
+	return loopbackServer(t, func(c net.Conn) {
+		_ = c.SetDeadline(time.Now().Add(10 * time.Second))
+		_, _ = c.Read(make([]byte, 512))
+		_, _ = io.WriteString(c, "HTTP/1.1 302 Found\r\nLocation: http://portal.invalid/\r\nContent-Length: 0\r\n\r\n")
+	})
+}
+
+// loopbackServer runs serve on every connection to a loopback TCP address,
+// then closes it, until the test ends.
+func loopbackServer(t *testing.T, serve func(net.Conn)) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -66,9 +61,7 @@ func captivePortal(t *testing.T) string {
 			}
 			go func() {
 				defer c.Close()
-				_ = c.SetDeadline(time.Now().Add(10 * time.Second))
-				_, _ = c.Read(make([]byte, 512))
-				_, _ = io.WriteString(c, "HTTP/1.1 302 Found\r\nLocation: http://portal.invalid/\r\nContent-Length: 0\r\n\r\n")
+				serve(c)
 			}()
 		}
 	}()
