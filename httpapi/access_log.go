@@ -65,8 +65,15 @@ func isAsset(path string) bool {
 	return strings.HasPrefix(path, "/assets/")
 }
 
-// isPolled tells the requests a client repeats every second or so.
+// isPolled tells the requests a client repeats every few seconds: players,
+// the studio, the watch page's viewer count, health checks and scrapers.
 func isPolled(r *http.Request) bool {
+	switch r.URL.Path {
+	case "/healthz", "/metrics":
+		return true
+	case "/api/streams", "/api/studio":
+		return r.Method == http.MethodGet || r.Method == http.MethodHead
+	}
 	return strings.HasPrefix(r.URL.Path, "/live/") ||
-		(r.Method == http.MethodGet && (r.URL.Path == "/api/studio" || strings.HasPrefix(r.URL.Path, "/api/studio/")))
+		((r.Method == http.MethodGet || r.Method == http.MethodHead) && strings.HasPrefix(r.URL.Path, "/api/studio/"))
 }

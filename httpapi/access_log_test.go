@@ -58,7 +58,14 @@ func TestAccessLogLevels(t *testing.T) {
 		{http.MethodGet, "/apple-touch-icon.png", 404, "DEBUG"},
 		{http.MethodGet, "/assetsx/a.js", 200, "INFO"},
 		{http.MethodGet, "/", 200, "INFO"},
-		{http.MethodHead, "/healthz", 200, "INFO"},
+		// Monitors: a health check or a scrape every few seconds.
+		{http.MethodHead, "/healthz", 200, "DEBUG"},
+		{http.MethodGet, "/healthz", 200, "DEBUG"},
+		{http.MethodGet, "/metrics", 200, "DEBUG"},
+		{http.MethodGet, "/metrics", 401, "INFO"},
+		// The watch page's viewer count, every 5 s.
+		{http.MethodGet, "/api/streams", 200, "DEBUG"},
+		{http.MethodPost, "/api/streams", 405, "INFO"},
 	} {
 		logs := &lockedWriter{w: &strings.Builder{}}
 		log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
