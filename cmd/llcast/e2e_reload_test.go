@@ -44,11 +44,11 @@ func TestE2ESIGHUPReloadsTheLogLevel(t *testing.T) {
 	}
 	const assetLine = "path=/assets/logo.svg"
 
-	// The asset and then /healthz on one connection: the server logs
-	// the first before it reads the second, so once the /healthz line is
-	// there, the asset's would be too.
-	pipelined(t, addr, "/assets/logo.svg", "/healthz")
-	waitForCount(t, stderr, "path=/healthz", 1)
+	// The asset and then /login (logged at info) on one connection: the
+	// server logs the first before it reads the second, so once the
+	// /login line is there, the asset's would be too.
+	pipelined(t, addr, "/assets/logo.svg", "/login")
+	waitForCount(t, stderr, "path=/login", 1)
 	if strings.Contains(stderr.String(), assetLine) {
 		t.Fatalf("an asset request logged at log.level info:\n%s", stderr)
 	}
@@ -56,8 +56,8 @@ func TestE2ESIGHUPReloadsTheLogLevel(t *testing.T) {
 	write("log:\n  level: debug\n")
 	hup()
 	stderr.waitFor(t, `msg="config reloaded" file=`+conf+" log.level=debug was=info", 10*time.Second)
-	pipelined(t, addr, "/assets/logo.svg", "/healthz")
-	waitForCount(t, stderr, "path=/healthz", 2)
+	pipelined(t, addr, "/assets/logo.svg", "/login")
+	waitForCount(t, stderr, "path=/login", 2)
 	if line := logLine(stderr.String(), assetLine); !strings.Contains(line, "level=DEBUG") {
 		t.Fatalf("no debug line for the asset after the reload:\n%s", stderr)
 	}
@@ -73,8 +73,8 @@ func TestE2ESIGHUPReloadsTheLogLevel(t *testing.T) {
 		t.Errorf("the error does not name the key: %s", line)
 	}
 	// Still running, still at debug.
-	pipelined(t, addr, "/assets/logo.svg", "/healthz")
-	waitForCount(t, stderr, "path=/healthz", 3)
+	pipelined(t, addr, "/assets/logo.svg", "/login")
+	waitForCount(t, stderr, "path=/login", 3)
 	if n := strings.Count(stderr.String(), assetLine); n != 2 {
 		t.Errorf("%d asset lines after a broken reload, want 2 (still at debug)", n)
 	}
