@@ -74,6 +74,9 @@ func TestE2ELinkUI(t *testing.T) {
 	if evalIn[bool](b, `document.getElementById('link-panel').open`) {
 		b.fatalf("#link-close left the panel open")
 	}
+	// The viewer count appears after the page's first poll and moves the
+	// top bar's buttons once; click after it did, where a person would.
+	b.waitJS(time.Now().Add(10*time.Second), "the viewer count shown", `!document.getElementById('viewers').hidden`)
 	if status := b.doResponse("log out", chromedp.Click(chromedp.ID("logout"))); status != 200 {
 		b.fatalf("log out: %d", status)
 	}
