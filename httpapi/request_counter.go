@@ -3,7 +3,6 @@ package httpapi
 import (
 	"net/http"
 	"path"
-	"strconv"
 	"strings"
 
 	"github.com/go-chi/chi/v5/middleware"
@@ -79,5 +78,12 @@ func statusClass(status int, r *http.Request) string {
 		}
 		status = http.StatusOK
 	}
-	return strconv.Itoa(status/100) + "xx"
+	if c := status / 100; c >= 1 && c <= 5 {
+		return statusClasses[c-1]
+	}
+	return "other"
 }
+
+// statusClasses are the code label's values, made once: statusClass runs
+// on every request.
+var statusClasses = [...]string{"1xx", "2xx", "3xx", "4xx", "5xx"}

@@ -78,3 +78,17 @@ func TestRequestCounter(t *testing.T) {
 		}
 	}
 }
+
+func TestStatusClass(t *testing.T) {
+	r := httptest.NewRequest(http.MethodGet, "/", nil)
+	for status, want := range map[int]string{0: "2xx", 101: "1xx", 200: "2xx", 304: "3xx", 404: "4xx", 503: "5xx", 999: "other"} {
+		if got := statusClass(status, r); got != want {
+			t.Errorf("statusClass(%d) = %q, want %q", status, got, want)
+		}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if got := statusClass(0, r.WithContext(ctx)); got != "none" {
+		t.Errorf("no answer to a client gone: %q, want none", got)
+	}
+}
