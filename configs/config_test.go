@@ -107,7 +107,7 @@ func TestValidateNamesTheKey(t *testing.T) {
 		{"hls.segment_count", func(c *Config) { c.HLS.SegmentCount = 1 }},
 		{"auth.token_ttl", func(c *Config) { c.Auth.TokenTTL = 0 }},
 		{"log.level", func(c *Config) { c.Log.Level = "loud" }},
-		{"network.probe", func(c *Config) { c.Network.Probe = "8.8.8.8" }},
+		{"network.probe", func(c *Config) { c.Network.Probe = "192.0.2.53" }},
 		{"http.trusted_proxies", func(c *Config) { c.HTTP.TrustedProxies = []string{"0.0.0.0/0"} }},
 		{"http.read_timeout", func(c *Config) { c.HTTP.ReadTimeout = Duration(500 * time.Millisecond) }},
 		{"http.read_timeout", func(c *Config) { c.HTTP.ReadTimeout = Duration(time.Hour) }},

@@ -101,13 +101,13 @@ func TestCheckServeProbe(t *testing.T) {
 	}{
 		{"loopback flag", []string{"serve", "--probe", "127.0.0.1:53"}, nil, ""},
 		{"loopback flag with =", []string{"tray", "-probe=[::1]:53"}, nil, ""},
-		{"the last flag wins", []string{"serve", "--probe", "127.0.0.1:53", "--probe", "8.8.8.8:53"}, nil, "--probe"},
-		{"public flag", []string{"serve", "--data", "d", "--probe", "1.1.1.1:53"}, nil, "not a loopback"},
+		{"the last flag wins", []string{"serve", "--probe", "127.0.0.1:53", "--probe", "192.0.2.53:53"}, nil, "--probe"},
+		{"public flag", []string{"serve", "--data", "d", "--probe", "198.51.100.53:53"}, nil, "not a loopback"},
 		{"a name", []string{"serve", "--probe", "dns.example:53"}, nil, "not a loopback"},
 		{"no flag", []string{"serve", "--data", "d"}, nil, "no --probe"},
 		{"loopback from the environment", []string{"serve"}, []string{"PATH=/bin", probeEnv + "=127.0.0.1:5353"}, ""},
-		{"public from the environment", []string{"serve"}, []string{probeEnv + "=8.8.8.8:53"}, probeEnv},
-		{"the flag over the environment", []string{"serve", "--probe", "127.0.0.1:1"}, []string{probeEnv + "=8.8.8.8:53"}, ""},
+		{"public from the environment", []string{"serve"}, []string{probeEnv + "=192.0.2.53:53"}, probeEnv},
+		{"the flag over the environment", []string{"serve", "--probe", "127.0.0.1:1"}, []string{probeEnv + "=192.0.2.53:53"}, ""},
 		{"not a server", []string{"user", "add", "x"}, nil, ""},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -130,7 +130,7 @@ func TestCheckProbeLog(t *testing.T) {
 		{"no result yet", started, false, false},
 		{"online on loopback", started + `time=… level=INFO msg="network: online" component=netprobe address=127.0.0.1:5353` + "\n", true, false},
 		{"offline on loopback", started + `time=… level=WARN msg="network: offline" component=netprobe address=[::1]:9 error="x"` + "\n", true, false},
-		{"a public address", started + `time=… level=WARN msg="network: offline" component=netprobe address=8.8.8.8:53 error="x"` + "\n", true, true},
+		{"a public address", started + `time=… level=WARN msg="network: offline" component=netprobe address=192.0.2.53:53 error="x"` + "\n", true, true},
 		{"a public address in JSON", `{"msg":"network: online","component":"netprobe","address":"9.9.9.9:53"}` + "\n", true, true},
 	} {
 		t.Run(c.name, func(t *testing.T) {
